@@ -1,0 +1,41 @@
+# Casebook (典型案例库). `make demo` and `make test` work on a fresh machine with Python 3.11+.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+PORT ?= 8000
+export DJANGO_SETTINGS_MODULE ?= config.settings.dev
+
+.PHONY: demo test lint check serve-dev install migrate clean
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+
+$(VENV)/.installed: requirements.txt requirements-dev.txt | $(BIN)/python
+	$(BIN)/pip install --quiet -r requirements-dev.txt
+	touch $@
+
+install: $(VENV)/.installed
+
+migrate: install
+	$(BIN)/python manage.py migrate --noinput
+
+demo: migrate
+	$(BIN)/python manage.py load_demo_data --if-empty
+	@echo ""
+	@echo "典型案例库 Casebook: http://127.0.0.1:$(PORT)/  (admin: /admin/, API: /api/v1/docs)"
+	@echo "Demo password for every demo account: $${DEMO_PASSWORD:-$$($(BIN)/python -c 'from cases.demo.accounts import demo_password; print(demo_password())')}"
+	$(BIN)/python manage.py runserver 127.0.0.1:$(PORT)
+
+test: install
+	DJANGO_SETTINGS_MODULE=config.settings.test $(BIN)/pytest $(PYTEST_ARGS)
+
+lint: install
+	$(BIN)/ruff check .
+
+check: install
+	DJANGO_SETTINGS_MODULE=config.settings.test $(BIN)/python manage.py check
+	DJANGO_SETTINGS_MODULE=config.settings.test $(BIN)/python manage.py makemigrations --check --dry-run
+
+clean:
+	rm -rf $(VENV) db.sqlite3 .test-media

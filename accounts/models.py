@@ -1,0 +1,90 @@
+"""Users carry their role, their region (or province) and their organisation."""
+
+from __future__ import annotations
+
+import hashlib
+import secrets
+from datetime import timedelta
+
+from django.conf import settings
+from django.contrib.auth.models import AbstractUser
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from .roles import REGIONAL_ROLES, Role
+
+
+class User(AbstractUser):
+    role = models.CharField(_("角色"), max_length=16, choices=Role.choices, default=Role.SUBMITTER)
+    region = models.ForeignKey(
+        "cases.Region",
+        verbose_name=_("所属地区"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="users",
+        help_text=_("申报单位：本地区及下辖地区；推荐单位：所在省份；评审专家：所在省份（用于回避）。"),
+    )
+    organisation = models.CharField(_("所在单位"), max_length=100, blank=True)
+    phone = models.CharField(_("联系电话"), max_length=20, blank=True)
+
+    class Meta:
+        verbose_name = _("用户")
+        verbose_name_plural = _("用户")
+
+    def clean(self) -> None:
+        super().clean()
+        if self.is_superuser and not self.role:
+            self.role = Role.ADMIN
+        if self.role in REGIONAL_ROLES and self.region_id is None:
+            raise ValidationError({"region": _("申报单位和推荐单位必须选择所属地区。")})
+        if self.role == Role.RECOMMENDER and self.region and self.region.level != "province":
+            raise ValidationError({"region": _("推荐单位的所属地区必须是省级行政区。")})
+
+    @property
+    def province(self):
+        return self.region.province if self.region_id else None
+
+    @property
+    def effective_role(self) -> str:
+        """Superusers act as `admin`, whatever their stored role says."""
+        return Role.ADMIN if self.is_superuser else self.role
+
+
+def _hash_token(raw: str) -> str:
+    return hashlib.sha256(raw.encode()).hexdigest()
+
+
+class AccessTokenQuerySet(models.QuerySet):
+    def live(self) -> AccessTokenQuerySet:
+        return self.filter(expires_at__gt=timezone.now(), user__is_active=True)
+
+
+class AccessToken(models.Model):
+    """A Bearer token; only its hash is stored, so a database leak yields no tokens."""
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="access_tokens")
+    key_hash = models.CharField(max_length=64, unique=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    expires_at = models.DateTimeField(db_index=True)
+
+    objects = AccessTokenQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("API 令牌")
+        verbose_name_plural = _("API 令牌")
+
+    @classmethod
+    def issue(cls, user: User) -> tuple[AccessToken, str]:
+        raw = secrets.token_urlsafe(32)
+        hours = settings.CASEBOOK["API_TOKEN_HOURS"]
+        token = cls.objects.create(
+            user=user, key_hash=_hash_token(raw), expires_at=timezone.now() + timedelta(hours=hours)
+        )
+        return token, raw
+
+    @classmethod
+    def find_live(cls, raw: str) -> AccessToken | None:
+        return cls.objects.live().select_related("user").filter(key_hash=_hash_token(raw)).first()

@@ -1,0 +1,175 @@
+"""Who may see and do what (DOMAIN.md §3): the one place that answers it.
+
+Querysets, admin views, the API, file serving and (later) the search index all ask here.
+Invisible objects are reported as missing (404) by callers, never as forbidden.
+"""
+
+from __future__ import annotations
+
+from django.db.models import Q, QuerySet
+
+from accounts.roles import Role
+
+from .models import Case, CaseAttachment, CaseImage, Region
+from .models.regions import RegionLevel
+from .states import EDITABLE_STATES, CaseStatus
+
+# States a reviewer sees when assigned (DOMAIN.md §3).
+REVIEWER_STATES = frozenset(
+    {
+        CaseStatus.IN_REVIEW,
+        CaseStatus.REVIEWED,
+        CaseStatus.SHORTLISTED,
+        CaseStatus.NOT_SELECTED,
+        CaseStatus.IN_NOTICE,
+    }
+)
+PUBLIC_STATES = frozenset({CaseStatus.PUBLISHED})
+
+
+def role_of(user) -> str | None:
+    """The role a request acts in; None for anonymous or disabled users."""
+    if user is None or not getattr(user, "is_authenticated", False) or not user.is_active:
+        return None
+    return user.effective_role
+
+
+def is_staff_role(user) -> bool:
+    """Secretariat and administrators see every campaign and case."""
+    return role_of(user) in {Role.SECRETARIAT, Role.ADMIN}
+
+
+def region_scope_q(region: Region, prefix: str = "") -> Q:
+    """Cases of `region` and every region under it."""
+    if region.level == RegionLevel.PROVINCE:
+        return Q(**{f"{prefix}province": region.code})
+    if region.level == RegionLevel.PREFECTURE:
+        return Q(**{f"{prefix}prefecture": region.code})
+    return Q(**{f"{prefix}region": region.code})
+
+
+def region_in_scope(user, region: Region) -> bool:
+    """Whether `region` lies within the user's own region (inclusive)."""
+    own = getattr(user, "region", None)
+    if own is None:
+        return False
+    if own.level == RegionLevel.PROVINCE:
+        return (region.province_id or region.code) == own.code
+    if own.level == RegionLevel.PREFECTURE:
+        return region.code == own.code or region.prefecture_id == own.code
+    return region.code == own.code
+
+
+def _assigned_q(user) -> Q:
+    """Cases assigned to a reviewer; the review app widens this once assignments exist."""
+    from . import review_scope
+
+    return review_scope.assigned_cases_q(user)
+
+
+def visible_cases(user) -> QuerySet[Case]:
+    """Every case `user` may open in the admin or the signed-in API."""
+    qs = Case.objects.all()
+    role = role_of(user)
+    published = Q(status__in=PUBLIC_STATES)
+    if role is None:
+        return qs.filter(published)
+    if role in {Role.SECRETARIAT, Role.ADMIN}:
+        return qs
+    if role == Role.SUBMITTER:
+        if user.region is None:
+            return qs.filter(published)
+        return qs.filter(region_scope_q(user.region) | published)
+    if role == Role.RECOMMENDER:
+        if user.region is None:
+            return qs.filter(published)
+        return qs.filter((region_scope_q(user.region) & ~Q(status=CaseStatus.DRAFT)) | published)
+    if role == Role.REVIEWER:
+        return qs.filter((_assigned_q(user) & Q(status__in=REVIEWER_STATES)) | published)
+    return qs.filter(published)
+
+
+def working_cases(user) -> QuerySet[Case]:
+    """The cases a user works on (their lists and dashboards): visible ones minus other regions' published cases."""
+    role = role_of(user)
+    qs = visible_cases(user)
+    if role in {Role.SUBMITTER, Role.RECOMMENDER} and user.region is not None:
+        return qs.filter(region_scope_q(user.region))
+    if role == Role.REVIEWER:
+        return qs.filter(_assigned_q(user))
+    return qs
+
+
+def can_view_case(user, case: Case) -> bool:
+    return visible_cases(user).filter(pk=case.pk).exists()
+
+
+def can_create_case(user, region: Region | None = None) -> bool:
+    if role_of(user) != Role.SUBMITTER or user.region is None:
+        return False
+    return region is None or region_in_scope(user, region)
+
+
+def can_edit_case(user, case: Case) -> bool:
+    """Content edits: the submitting side, within its scope, while the case is a draft or returned."""
+    return (
+        role_of(user) == Role.SUBMITTER
+        and user.region is not None
+        and region_in_scope(user, case.region)
+        and case.status in EDITABLE_STATES
+    )
+
+
+def can_view_contacts(user, case: Case) -> bool:
+    """Personal contact details: the secretariat, and the case's own submitters and recommenders."""
+    role = role_of(user)
+    if role in {Role.SECRETARIAT, Role.ADMIN}:
+        return True
+    if role in {Role.SUBMITTER, Role.RECOMMENDER} and user.region is not None:
+        return region_in_scope(user, case.region) and (role == Role.SUBMITTER or case.status != CaseStatus.DRAFT)
+    return False
+
+
+def _sees_all_files(user, case: Case) -> bool:
+    """Signed-in users who see the case in their working capacity see all its files."""
+    role = role_of(user)
+    if role in {Role.SECRETARIAT, Role.ADMIN}:
+        return True
+    return role is not None and working_cases(user).filter(pk=case.pk).exists()
+
+
+def can_view_attachment(user, attachment: CaseAttachment) -> bool:
+    case = attachment.case
+    if _sees_all_files(user, case):
+        return True
+    return case.status in PUBLIC_STATES and attachment.public and attachment.kind != "recommendation_letter"
+
+
+def can_view_image(user, image: CaseImage) -> bool:
+    case = image.case
+    return case.status in PUBLIC_STATES or _sees_all_files(user, case)
+
+
+def visible_attachments(user, case: Case) -> QuerySet[CaseAttachment]:
+    qs = case.attachments.select_related("document")
+    if _sees_all_files(user, case):
+        return qs
+    if case.status in PUBLIC_STATES:
+        return qs.filter(public=True).exclude(kind="recommendation_letter")
+    return qs.none()
+
+
+def can_manage_accounts(user) -> bool:
+    return is_staff_role(user)
+
+
+def can_create_submitter_accounts(user, region: Region) -> bool:
+    """Recommenders create submitter accounts for their own province; the secretariat for any."""
+    role = role_of(user)
+    if role in {Role.SECRETARIAT, Role.ADMIN}:
+        return True
+    return role == Role.RECOMMENDER and region_in_scope(user, region)
+
+
+def can_manage_campaigns(user) -> bool:
+    return is_staff_role(user)

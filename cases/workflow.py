@@ -1,0 +1,318 @@
+"""The case lifecycle: the one code path that creates cases and changes their state.
+
+A transition runs in one transaction: lock the case row, check visibility, state, role and
+guards, move the protected state, save, write the audit record, and queue the effects to run
+after commit. The admin, the API, management commands and tests all call `transition()`.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import datetime
+
+from django.db import transaction
+from django.dispatch import Signal
+from django.utils import timezone
+from django.utils.formats import date_format
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from accounts.roles import Role
+
+from . import permissions
+from .models import Campaign, Case, CaseTransition, Region
+from .states import CampaignStatus, CaseStatus
+from .validation import submission_problems
+
+logger = logging.getLogger(__name__)
+
+# Sent after commit for every transition: (sender=Case, case, record). Notifications and the
+# search index listen here; nothing is sent for a rolled-back change.
+case_transitioned = Signal()
+
+
+class WorkflowError(Exception):
+    """A refused action, with a Chinese message and the API status it maps to."""
+
+    status = 400
+
+    def __init__(self, message: str):
+        super().__init__(message)
+        self.message = message
+
+
+class NotFound(WorkflowError):
+    status = 404
+
+
+class Forbidden(WorkflowError):
+    status = 403
+
+
+class InvalidState(WorkflowError):
+    status = 409
+
+
+class GuardFailed(WorkflowError):
+    status = 400
+
+
+STAFF = frozenset({Role.SECRETARIAT, Role.ADMIN})
+REASON_REQUIRED, REASON_OPTIONAL, NO_REASON = "required", "optional", "none"
+
+
+@dataclass(frozen=True)
+class Spec:
+    name: str
+    label: str
+    reason: str = NO_REASON
+    # Which role may perform it from which source states: {role: states or None for all}.
+    who: dict[str, frozenset[str] | None] = field(default_factory=dict)
+    guard: Callable[..., None] | None = None
+
+    @property
+    def requires_reason(self) -> bool:
+        return self.reason == REASON_REQUIRED
+
+
+def _staff() -> dict[str, None]:
+    return dict.fromkeys(STAFF)
+
+
+# --- guards: raise GuardFailed with a message a person can act on ---------------------
+
+
+def deadline_for(case: Case) -> datetime:
+    return case.deadline_extension or case.campaign.submission_closes
+
+
+def _guard_submit(case: Case, by, inputs: dict) -> None:
+    campaign = case.campaign
+    now = timezone.now()
+    deadline = deadline_for(case)
+    local = timezone.localtime(deadline, campaign.tzinfo)
+    if campaign.status != CampaignStatus.OPEN and case.deadline_extension is None:
+        raise GuardFailed(_("“%(campaign)s”当前不在申报期内。") % {"campaign": campaign.title})
+    if now < campaign.submission_opens:
+        opens = timezone.localtime(campaign.submission_opens, campaign.tzinfo)
+        raise GuardFailed(_("申报将于 %(at)s 开始。") % {"at": date_format(opens, "Y年n月j日 H:i")})
+    if now > deadline:
+        raise GuardFailed(_("申报已于 %(at)s 截止。") % {"at": date_format(local, "Y年n月j日 H:i")})
+    problems = submission_problems(case)
+    if problems:
+        raise GuardFailed(_("案例内容尚不完整：") + "".join(problems))
+
+
+def _guard_import(case: Case, by, inputs: dict) -> None:
+    if case.campaign.status != CampaignStatus.FINISHED:
+        raise GuardFailed(_("只能向已结束的征集活动导入入选案例。"))
+    if not inputs.get("source"):
+        raise GuardFailed(_("请注明导入来源。"))
+
+
+SPECS: dict[str, Spec] = {
+    s.name: s
+    for s in [
+        Spec("submit", gettext_lazy("提交"), who={Role.SUBMITTER: None}, guard=_guard_submit),
+        Spec("withdraw", gettext_lazy("撤回"), REASON_REQUIRED, who={Role.SUBMITTER: None}),
+        Spec("recommend", gettext_lazy("推荐"), who={Role.RECOMMENDER: None}),
+        Spec("decline", gettext_lazy("不予推荐"), REASON_REQUIRED, who={Role.RECOMMENDER: None}),
+        Spec(
+            "return_for_revision",
+            gettext_lazy("退回修改"),
+            REASON_REQUIRED,
+            who={
+                Role.RECOMMENDER: frozenset({CaseStatus.SUBMITTED}),
+                Role.SECRETARIAT: frozenset({CaseStatus.RECOMMENDED}),
+                Role.ADMIN: frozenset({CaseStatus.RECOMMENDED}),
+            },
+        ),
+        Spec("pass_check", gettext_lazy("形式审查通过"), who=_staff()),
+        Spec("fail_check", gettext_lazy("形式审查不通过"), REASON_REQUIRED, who=_staff()),
+        Spec("start_review", gettext_lazy("开始专家评审"), who=_staff()),
+        Spec("complete_review", gettext_lazy("完成评审"), who=_staff()),
+        Spec("shortlist", gettext_lazy("拟入选"), who=_staff()),
+        Spec("not_select", gettext_lazy("未入选"), REASON_OPTIONAL, who=_staff()),
+        Spec("open_notice", gettext_lazy("开始公示"), who=_staff()),
+        Spec("publish", gettext_lazy("发布"), who=_staff()),
+        Spec("disqualify", gettext_lazy("取消入选"), REASON_REQUIRED, who=_staff()),
+        Spec("revoke", gettext_lazy("撤销发布"), REASON_REQUIRED, who=_staff()),
+        Spec("reopen", gettext_lazy("恢复为已推荐"), REASON_REQUIRED, who=_staff()),
+        Spec("reconsider", gettext_lazy("重新考虑"), REASON_REQUIRED, who=_staff()),
+        Spec("import_published", gettext_lazy("导入"), who=_staff(), guard=_guard_import),
+    ]
+}
+# Transitions that a person starts on an existing case (import creates its case).
+CASE_TRANSITIONS = [name for name in SPECS if name != "import_published"]
+
+
+def _fsm_method(case: Case, name: str):
+    return getattr(case, name)
+
+
+def _possible_from_state(case: Case, name: str) -> bool:
+    from django_fsm import can_proceed
+
+    return can_proceed(_fsm_method(case, name), check_conditions=False)
+
+
+def _role_allows(spec: Spec, case: Case, user) -> bool:
+    role = permissions.role_of(user)
+    if role not in spec.who:
+        return False
+    states = spec.who[role]
+    if states is not None and case.status not in states:
+        return False
+    if role == Role.SUBMITTER:
+        return permissions.region_in_scope(user, case.region)
+    if role == Role.RECOMMENDER:
+        return user.region is not None and case.province_id == user.region.code
+    return True
+
+
+def available_transitions(case: Case, user) -> list[Spec]:
+    """Exactly the transitions `user` may perform on `case` now (guards aside)."""
+    return [
+        SPECS[name]
+        for name in CASE_TRANSITIONS
+        if _possible_from_state(case, name) and _role_allows(SPECS[name], case, user)
+    ]
+
+
+def _record(case: Case, *, name: str, from_state: str, by, reason: str, extra: dict) -> CaseTransition:
+    record = CaseTransition.objects.create(
+        case=case, transition=name, from_state=from_state, to_state=case.status,
+        by=by if getattr(by, "is_authenticated", False) else None, reason=reason, extra=extra,
+    )
+    transaction.on_commit(lambda: case_transitioned.send(sender=Case, case=case, record=record))
+    return record
+
+
+def _move(case: Case, spec: Spec, *, by, reason: str, inputs: dict) -> Case:
+    """Checks already passed: run the guard, move the state, save, audit."""
+    if spec.guard:
+        spec.guard(case, by, inputs)
+    from_state = case.status
+    _fsm_method(case, spec.name)()
+    now = timezone.now()
+    updates = ["status", "updated_at"]
+    if spec.name == "submit":
+        case.submitted_at = now
+        updates.append("submitted_at")
+    if case.status == CaseStatus.PUBLISHED and case.published_at is None:
+        case.published_at = inputs.get("published_at") or now
+        updates.append("published_at")
+    if case.pk is None:
+        case.save()
+    else:
+        case.save(update_fields=updates)
+    _record(case, name=spec.name, from_state=from_state, by=by, reason=reason, extra=_extra(inputs))
+    return case
+
+
+def _extra(inputs: dict) -> dict:
+    return {k: (v.isoformat() if hasattr(v, "isoformat") else v) for k, v in inputs.items() if v not in (None, "")}
+
+
+def transition(
+    *, case: Case | int, name: str, by, reason: str = "", expected_status: str | None = None, **inputs
+) -> Case:
+    """Perform transition `name` on a case, or raise a WorkflowError explaining why not."""
+    spec = SPECS.get(name)
+    if spec is None or name == "import_published":
+        raise NotFound(_("没有名为“%(name)s”的操作。") % {"name": name})
+    reason = (reason or "").strip()
+    case_id = case.pk if isinstance(case, Case) else case
+    with transaction.atomic():
+        locked = (
+            permissions.visible_cases(by)
+            .select_for_update(of=("self",))
+            .select_related("campaign", "region")
+            .filter(pk=case_id)
+            .first()
+        )
+        if locked is None:
+            raise NotFound(_("未找到该案例，或您无权查看。"))
+        if expected_status and locked.status != expected_status:
+            raise InvalidState(
+                _("案例状态已变为“%(now)s”，请刷新后重试。") % {"now": locked.get_status_display()}
+            )
+        if not _possible_from_state(locked, name):
+            raise InvalidState(
+                _("案例当前状态为“%(state)s”，不能执行“%(action)s”。")
+                % {"state": locked.get_status_display(), "action": spec.label}
+            )
+        if not _role_allows(spec, locked, by):
+            raise Forbidden(_("您的角色无权对该案例执行“%(action)s”。") % {"action": spec.label})
+        if spec.reason == REASON_REQUIRED and not reason:
+            raise GuardFailed(_("请填写“%(action)s”的理由。") % {"action": spec.label})
+        return _move(locked, spec, by=by, reason=reason, inputs=inputs)
+
+
+# --- creation --------------------------------------------------------------------------
+
+
+def create_draft(*, by, campaign: Campaign, title: str, region: Region, **fields) -> Case:
+    """A new draft in the submitter's scope; everything but campaign, title and region may wait."""
+    if not permissions.can_create_case(by, region):
+        raise Forbidden(_("您只能为本地区及下辖地区创建案例。"))
+    if campaign.status != CampaignStatus.OPEN:
+        raise GuardFailed(_("“%(campaign)s”当前不接受申报。") % {"campaign": campaign.title})
+    indicators = fields.pop("indicators", None)
+    with transaction.atomic():
+        case = Case(campaign=campaign, title=title, region=region, created_by=by, **fields)
+        case.full_clean()
+        case.save()
+        if indicators:
+            from .editing import replace_indicators
+
+            replace_indicators(case, indicators)
+        _record(case, name="create", from_state="", by=by, reason="", extra={})
+    return case
+
+
+def import_published(*, by, campaign: Campaign, source: str, published_at=None, tier=None, **fields) -> Case:
+    """A past selected case entering as published, with "导入" and its source in its history."""
+    if permissions.role_of(by) not in STAFF:
+        raise Forbidden(_("只有组织方可以导入案例。"))
+    indicators = fields.pop("indicators", None)
+    with transaction.atomic():
+        case = Case(campaign=campaign, created_by=by, tier=tier, **fields)
+        case.full_clean()
+        _move(
+            case, SPECS["import_published"], by=by, reason=_("导入：%(source)s") % {"source": source},
+            inputs={"source": source, "published_at": published_at},
+        )
+        if indicators:
+            from .editing import replace_indicators
+
+            replace_indicators(case, indicators)
+    return case
+
+
+def history(case: Case) -> list[CaseTransition]:
+    return list(case.history.select_related("by"))
+
+
+def grant_extension(*, case: Case | int, by, deadline: datetime, reason: str = "") -> Case:
+    """The secretariat moves one case's own deadline; recorded in its history."""
+    if permissions.role_of(by) not in STAFF:
+        raise Forbidden(_("只有组织方可以批准延期。"))
+    case_id = case.pk if isinstance(case, Case) else case
+    with transaction.atomic():
+        locked = Case.objects.select_for_update().filter(pk=case_id).first()
+        if locked is None:
+            raise NotFound(_("未找到该案例。"))
+        if locked.status not in (CaseStatus.DRAFT, CaseStatus.RETURNED):
+            raise InvalidState(_("只有草稿或退回修改的案例可以延期。"))
+        if deadline <= timezone.now():
+            raise GuardFailed(_("新的截止时间必须晚于现在。"))
+        locked.deadline_extension = deadline
+        locked.save(update_fields=["deadline_extension", "updated_at"])
+        CaseTransition.objects.create(
+            case=locked, transition="extend_deadline", from_state=locked.status, to_state=locked.status,
+            by=by, reason=reason, extra={"deadline": deadline.isoformat()},
+        )
+    return locked
