@@ -76,6 +76,9 @@ class AccessToken(models.Model):
         verbose_name = _("API 令牌")
         verbose_name_plural = _("API 令牌")
 
+    def __str__(self) -> str:
+        return f"{self.user} · {self.expires_at:%Y-%m-%d %H:%M}"
+
     @classmethod
     def issue(cls, user: User) -> tuple[AccessToken, str]:
         raw = secrets.token_urlsafe(32)

@@ -128,6 +128,9 @@ class QuotaOverride(models.Model):
             models.UniqueConstraint(fields=["campaign", "province", "category_code"], name="unique_quota_override")
         ]
 
+    def __str__(self) -> str:
+        return f"{self.province_id} {self.category_code or '*'}: {self.quota}"
+
 
 class RubricCriterion(Orderable):
     campaign = ParentalKey(Campaign, on_delete=models.CASCADE, related_name="rubric")

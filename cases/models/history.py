@@ -36,6 +36,9 @@ class CaseTransition(models.Model):
         verbose_name = _("流转记录")
         verbose_name_plural = _("流转记录")
 
+    def __str__(self) -> str:
+        return f"{self.transition}: {self.from_state or '-'} → {self.to_state}"
+
     def save(self, *args, **kwargs):
         if self.pk is not None:
             raise ImmutableRecordError("Case history cannot be edited.")
