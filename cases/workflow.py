@@ -21,8 +21,8 @@ from django.utils.translation import gettext_lazy
 
 from accounts.roles import Role
 
-from . import permissions
-from .models import Campaign, Case, CaseTransition, Region
+from . import nomination, permissions
+from .models import Campaign, Case, CaseTransition, Region, Tier
 from .states import CampaignStatus, CaseStatus
 from .validation import submission_problems
 
@@ -70,7 +70,8 @@ class Spec:
     reason: str = NO_REASON
     # Which role may perform it from which source states: {role: states or None for all}.
     who: dict[str, frozenset[str] | None] = field(default_factory=dict)
-    guard: Callable[..., None] | None = None
+    # guard(case, by, inputs) raises GuardFailed, and returns the names of extra fields it set.
+    guard: Callable[..., list[str] | None] | None = None
 
     @property
     def requires_reason(self) -> bool:
@@ -105,6 +106,37 @@ def _guard_submit(case: Case, by, inputs: dict) -> None:
         raise GuardFailed(_("案例内容尚不完整：") + "".join(problems))
 
 
+def _guard_recommend(case: Case, by, inputs: dict) -> list[str]:
+    nomination.lock_quota(case)
+    taken = nomination.check_quota(case)
+    inputs["rank"] = nomination.parse_rank(inputs.get("rank"), upper=taken + 1)
+    return []
+
+
+def _guard_reopen(case: Case, by, inputs: dict) -> list[str]:
+    if case.campaign.nomination_required:
+        nomination.lock_quota(case)
+        nomination.check_quota(case)
+    return []
+
+
+def _guard_shortlist(case: Case, by, inputs: dict) -> list[str]:
+    code = inputs.get("tier")
+    if not code:
+        raise GuardFailed(_("请选择入选等级。"))
+    tier = Tier.objects.select_for_update().filter(campaign_id=case.campaign_id, code=str(code)).first()
+    if tier is None:
+        raise GuardFailed(_("该活动没有“%(tier)s”这一入选等级。") % {"tier": code})
+    taken = Case.objects.filter(
+        tier=tier, status__in=[CaseStatus.SHORTLISTED, CaseStatus.IN_NOTICE, CaseStatus.PUBLISHED]
+    ).count()
+    if taken >= tier.quota:
+        raise GuardFailed(_("“%(tier)s”名额（%(quota)d）已满。") % {"tier": tier.title, "quota": tier.quota})
+    case.tier = tier
+    inputs["tier"] = tier.code
+    return ["tier"]
+
+
 def _guard_import(case: Case, by, inputs: dict) -> None:
     if case.campaign.status != CampaignStatus.FINISHED:
         raise GuardFailed(_("只能向已结束的征集活动导入入选案例。"))
@@ -117,7 +149,7 @@ SPECS: dict[str, Spec] = {
     for s in [
         Spec("submit", gettext_lazy("提交"), who={Role.SUBMITTER: None}, guard=_guard_submit),
         Spec("withdraw", gettext_lazy("撤回"), REASON_REQUIRED, who={Role.SUBMITTER: None}),
-        Spec("recommend", gettext_lazy("推荐"), who={Role.RECOMMENDER: None}),
+        Spec("recommend", gettext_lazy("推荐"), who={Role.RECOMMENDER: None}, guard=_guard_recommend),
         Spec("decline", gettext_lazy("不予推荐"), REASON_REQUIRED, who={Role.RECOMMENDER: None}),
         Spec(
             "return_for_revision",
@@ -133,13 +165,13 @@ SPECS: dict[str, Spec] = {
         Spec("fail_check", gettext_lazy("形式审查不通过"), REASON_REQUIRED, who=_staff()),
         Spec("start_review", gettext_lazy("开始专家评审"), who=_staff()),
         Spec("complete_review", gettext_lazy("完成评审"), who=_staff()),
-        Spec("shortlist", gettext_lazy("拟入选"), who=_staff()),
+        Spec("shortlist", gettext_lazy("拟入选"), who=_staff(), guard=_guard_shortlist),
         Spec("not_select", gettext_lazy("未入选"), REASON_OPTIONAL, who=_staff()),
         Spec("open_notice", gettext_lazy("开始公示"), who=_staff()),
         Spec("publish", gettext_lazy("发布"), who=_staff()),
         Spec("disqualify", gettext_lazy("取消入选"), REASON_REQUIRED, who=_staff()),
         Spec("revoke", gettext_lazy("撤销发布"), REASON_REQUIRED, who=_staff()),
-        Spec("reopen", gettext_lazy("恢复为已推荐"), REASON_REQUIRED, who=_staff()),
+        Spec("reopen", gettext_lazy("恢复为已推荐"), REASON_REQUIRED, who=_staff(), guard=_guard_reopen),
         Spec("reconsider", gettext_lazy("重新考虑"), REASON_REQUIRED, who=_staff()),
         Spec("import_published", gettext_lazy("导入"), who=_staff(), guard=_guard_import),
     ]
@@ -192,12 +224,12 @@ def _record(case: Case, *, name: str, from_state: str, by, reason: str, extra: d
 
 def _move(case: Case, spec: Spec, *, by, reason: str, inputs: dict) -> Case:
     """Checks already passed: run the guard, move the state, save, audit."""
+    updates = ["status", "updated_at"]
     if spec.guard:
-        spec.guard(case, by, inputs)
+        updates += spec.guard(case, by, inputs) or []
     from_state = case.status
     _fsm_method(case, spec.name)()
     now = timezone.now()
-    updates = ["status", "updated_at"]
     if spec.name == "submit":
         case.submitted_at = now
         updates.append("submitted_at")
@@ -208,8 +240,23 @@ def _move(case: Case, spec: Spec, *, by, reason: str, inputs: dict) -> Case:
         case.save()
     else:
         case.save(update_fields=updates)
+    _nomination_effects(case, spec, from_state, inputs)
     _record(case, name=spec.name, from_state=from_state, by=by, reason=reason, extra=_extra(inputs))
     return case
+
+
+def _nomination_effects(case: Case, spec: Spec, from_state: str, inputs: dict) -> None:
+    """Keep ranks unique and contiguous as cases enter and leave a province's nominations."""
+    if spec.name == "import_published":
+        return
+    counted_before = from_state in nomination.COUNTED_STATES
+    counted_now = case.status in nomination.COUNTED_STATES and case.campaign.nomination_required
+    if counted_now and not counted_before and case.pk:
+        nomination.place(case, inputs.get("rank") or nomination.nominated(case).count())
+        inputs["rank"] = case.nomination_rank
+    elif counted_before and not counted_now:
+        nomination.lock_quota(case)
+        nomination.compact(case)
 
 
 def _extra(inputs: dict) -> dict:

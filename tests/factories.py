@@ -63,6 +63,7 @@ class CampaignFactory(factory.django.DjangoModelFactory):
     title = factory.Sequence(lambda n: f"2026年提升全民数字素养与技能典型案例征集（第{n}批）")
     slug = factory.Sequence(lambda n: f"campaign-{n}")
     year = 2026
+    default_quota = 50
     status = CampaignStatus.OPEN
     submission_opens = factory.LazyFunction(lambda: timezone.now() - timedelta(days=10))
     submission_closes = factory.LazyFunction(lambda: timezone.now() + timedelta(days=20))

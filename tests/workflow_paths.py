@@ -40,7 +40,7 @@ PATHS: dict[str, list[tuple[str, str, dict]]] = {
 }
 PATHS["in_review"] = PATHS["eligible"] + [("start_review", "staff", {})]
 PATHS["reviewed"] = PATHS["in_review"] + [("complete_review", "staff", {})]
-PATHS["shortlisted"] = PATHS["reviewed"] + [("shortlist", "staff", {})]
+PATHS["shortlisted"] = PATHS["reviewed"] + [("shortlist", "staff", {"tier": "exemplary"})]
 PATHS["not_selected"] = PATHS["reviewed"] + [("not_select", "staff", {})]
 PATHS["in_notice"] = PATHS["shortlisted"] + [("open_notice", "staff", {})]
 PATHS["published"] = PATHS["in_notice"] + [("publish", "staff", {})]

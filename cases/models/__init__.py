@@ -1,6 +1,7 @@
 from .campaigns import Campaign, CampaignCategory, QuotaOverride, RubricCriterion, Tier
 from .cases import Case, CaseAttachment, CaseImage, CaseIndicator, CaseLink
 from .history import CaseTransition
+from .nomination import NominationLock
 from .regions import Region
 
 __all__ = [
@@ -12,6 +13,7 @@ __all__ = [
     "CaseIndicator",
     "CaseLink",
     "CaseTransition",
+    "NominationLock",
     "QuotaOverride",
     "Region",
     "RubricCriterion",

@@ -1,0 +1,96 @@
+"""Ranked nomination within quotas (DOMAIN.md §4): what counts, ranks, and the lock.
+
+A province's nominations in one category are the cases in `recommended` or any later state
+except `returned`, `withdrawn` and `rejected`; returning or withdrawing frees the place.
+Ranks are unique and contiguous (1..n) within (campaign, province, category).
+"""
+
+from __future__ import annotations
+
+from django.db import IntegrityError, transaction
+from django.db.models import QuerySet
+from django.utils.translation import gettext as _
+
+from .models import Case, NominationLock
+from .states import CaseStatus
+
+COUNTED_STATES = frozenset(
+    {
+        CaseStatus.RECOMMENDED, CaseStatus.ELIGIBLE, CaseStatus.IN_REVIEW, CaseStatus.REVIEWED,
+        CaseStatus.SHORTLISTED, CaseStatus.NOT_SELECTED, CaseStatus.IN_NOTICE, CaseStatus.PUBLISHED,
+        CaseStatus.DISQUALIFIED,
+    }
+)
+
+
+def _category_code(case: Case) -> str:
+    return case.category.code if case.category_id else ""
+
+
+def nominated(case: Case) -> QuerySet[Case]:
+    """The cases holding a place in `case`'s (campaign, province, category), best rank first."""
+    return Case.objects.filter(
+        campaign_id=case.campaign_id, province_id=case.province_id, category_id=case.category_id,
+        status__in=COUNTED_STATES,
+    ).order_by("nomination_rank", "submitted_at", "pk")
+
+
+def lock_quota(case: Case) -> None:
+    """Lock the counter row (created on first use) for the rest of the transaction."""
+    key = {"campaign_id": case.campaign_id, "province_id": case.province_id, "category_code": _category_code(case)}
+    try:
+        with transaction.atomic():
+            NominationLock.objects.get_or_create(**key)
+    except IntegrityError:
+        pass  # another transaction created it first
+    NominationLock.objects.select_for_update().get(**key)
+
+
+def check_quota(case: Case) -> int:
+    """Raise when the province's places are used up; return the number of places taken."""
+    from .workflow import GuardFailed
+
+    taken = nominated(case).exclude(pk=case.pk).count()
+    quota = case.campaign.quota_for(case.province_id, _category_code(case))
+    if taken >= quota:
+        category = case.category.title if case.category_id else _("该方向")
+        raise GuardFailed(
+            _("%(province)s在“%(category)s”方向的推荐名额（%(quota)d）已用完。")
+            % {"province": case.province.name, "category": category, "quota": quota}
+        )
+    return taken
+
+
+def parse_rank(raw, *, upper: int) -> int:
+    from .workflow import GuardFailed
+
+    if raw in (None, ""):
+        return upper
+    try:
+        rank = int(raw)
+    except (TypeError, ValueError):
+        raise GuardFailed(_("推荐排序必须是正整数。")) from None
+    if not 1 <= rank <= upper:
+        raise GuardFailed(_("推荐排序必须在 1 到 %(n)d 之间。") % {"n": upper})
+    return rank
+
+
+def place(case: Case, rank: int) -> None:
+    """Insert `case` at `rank`, shifting the others so ranks stay 1..n."""
+    others = [c for c in nominated(case) if c.pk != case.pk]
+    others.insert(rank - 1, case)
+    _renumber(others)
+
+
+def compact(case: Case) -> None:
+    """After `case` left the nominated set, close the gap it left."""
+    Case.objects.filter(pk=case.pk).update(nomination_rank=None)
+    case.nomination_rank = None
+    _renumber(list(nominated(case)))
+
+
+def _renumber(ordered: list[Case]) -> None:
+    for i, c in enumerate(ordered, start=1):
+        if c.nomination_rank != i:
+            Case.objects.filter(pk=c.pk).update(nomination_rank=i)
+            c.nomination_rank = i
