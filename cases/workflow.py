@@ -358,8 +358,6 @@ def grant_extension(*, case: Case | int, by, deadline: datetime, reason: str = "
             raise GuardFailed(_("新的截止时间必须晚于现在。"))
         locked.deadline_extension = deadline
         locked.save(update_fields=["deadline_extension", "updated_at"])
-        CaseTransition.objects.create(
-            case=locked, transition="extend_deadline", from_state=locked.status, to_state=locked.status,
-            by=by, reason=reason, extra={"deadline": deadline.isoformat()},
-        )
+        _record(locked, name="extend_deadline", from_state=locked.status, by=by, reason=reason,
+                extra={"deadline": deadline.isoformat()})
     return locked

@@ -14,6 +14,7 @@ ALLOWED_HOSTS = [h.strip() for h in os.environ.get("ALLOWED_HOSTS", "").split(",
 
 INSTALLED_APPS = [
     "accounts",
+    "notifications",
     "cases",
     "search",
     "website",
