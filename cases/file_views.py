@@ -6,12 +6,13 @@ The media directory is never exposed by the web server (see README, deployment).
 import mimetypes
 import re
 
-from django.http import FileResponse, Http404
+from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import get_object_or_404
 from django.views.decorators.http import require_GET
 
 from . import permissions
 from .models import CaseAttachment, CaseImage
+from .printing import application_pdf
 
 # Rendition specs the site and admin use; anything else is refused (no rendition flooding).
 ALLOWED_SPECS = re.compile(r"^(original|max-(400x400|800x600|1200x900|1600x1200)|fill-(320x180|640x360|960x540))$")
@@ -44,4 +45,17 @@ def image(request, pk: int, spec: str):
     response = FileResponse(file.open("rb"), content_type=content_type)
     response["X-Content-Type-Options"] = "nosniff"
     response["Cache-Control"] = "public, max-age=86400" if img.case.status == "published" else "private, no-store"
+    return response
+
+
+@require_GET
+def application(request, pk: int):
+    """The printable 申报书; invisible cases are missing, visible-but-not-yours are missing too."""
+    case = permissions.visible_cases(request.user).filter(pk=pk).select_related("campaign", "region", "category").first()
+    if case is None or not permissions.can_print_application(request.user, case):
+        raise Http404
+    response = HttpResponse(application_pdf(case), content_type="application/pdf")
+    response["Content-Disposition"] = f'attachment; filename="application-{case.pk}.pdf"'
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Cache-Control"] = "private, no-store"
     return response

@@ -159,6 +159,11 @@ def visible_attachments(user, case: Case) -> QuerySet[CaseAttachment]:
     return qs.none()
 
 
+def can_print_application(user, case: Case) -> bool:
+    """The printable 申报书 (with contact details) exists once a case has been submitted."""
+    return case.status != CaseStatus.DRAFT and can_view_contacts(user, case)
+
+
 def can_manage_accounts(user) -> bool:
     return is_staff_role(user)
 
