@@ -37,13 +37,7 @@ def nominated(case: Case) -> QuerySet[Case]:
 
 def lock_quota(case: Case) -> None:
     """Lock the counter row (created on first use) for the rest of the transaction."""
-    key = {"campaign_id": case.campaign_id, "province_id": case.province_id, "category_code": _category_code(case)}
-    try:
-        with transaction.atomic():
-            NominationLock.objects.get_or_create(**key)
-    except IntegrityError:
-        pass  # another transaction created it first
-    NominationLock.objects.select_for_update().get(**key)
+    lock_quota_for(case.campaign_id, case.province_id, case.category_id)
 
 
 def check_quota(case: Case) -> int:
@@ -94,3 +88,37 @@ def _renumber(ordered: list[Case]) -> None:
         if c.nomination_rank != i:
             Case.objects.filter(pk=c.pk).update(nomination_rank=i)
             c.nomination_rank = i
+
+
+def reorder(*, by, campaign_id: int, category_id: int | None, order: list[int]) -> list[Case]:
+    """A recommender's new ranking of its province's nominations in one category (all of them, once)."""
+    from accounts.roles import Role
+
+    from . import permissions
+    from .workflow import Forbidden, GuardFailed
+
+    if permissions.role_of(by) != Role.RECOMMENDER or by.region is None:
+        raise Forbidden(_("只有推荐单位可以调整推荐排序。"))
+    with transaction.atomic():
+        sample = Case(campaign_id=campaign_id, province_id=by.region.code, category_id=category_id)
+        lock_quota_for(campaign_id, by.region.code, category_id)
+        current = list(nominated(sample))
+        if sorted(order) != sorted(c.pk for c in current) or len(set(order)) != len(order):
+            raise GuardFailed(_("排序须包含本省该方向已推荐的全部案例，且每个案例只出现一次。"))
+        by_pk = {c.pk: c for c in current}
+        ordered = [by_pk[pk] for pk in order]
+        _renumber(ordered)
+    return ordered
+
+
+def lock_quota_for(campaign_id: int, province_code: str, category_id: int | None) -> None:
+    from .models import CampaignCategory
+
+    code = CampaignCategory.objects.filter(pk=category_id).values_list("code", flat=True).first() or ""
+    key = {"campaign_id": campaign_id, "province_id": province_code, "category_code": code}
+    try:
+        with transaction.atomic():
+            NominationLock.objects.get_or_create(**key)
+    except IntegrityError:
+        pass  # another transaction created it first
+    NominationLock.objects.select_for_update().get(**key)

@@ -164,6 +164,10 @@ def can_print_application(user, case: Case) -> bool:
     return case.status != CaseStatus.DRAFT and can_view_contacts(user, case)
 
 
+def can_export_nominations(user) -> bool:
+    return role_of(user) == Role.RECOMMENDER and user.region is not None
+
+
 def can_manage_accounts(user) -> bool:
     return is_staff_role(user)
 

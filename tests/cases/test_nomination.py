@@ -92,3 +92,33 @@ def test_quota_holds_under_ten_concurrent_recommendations():
     assert outcomes.count("ok") == 3
     assert Case.objects.filter(campaign=campaign, status="recommended").count() == 3
     assert sorted(r for _, r in _ranks(campaign)) == [1, 2, 3]
+
+
+@pytest.mark.django_db
+def test_reorder_and_the_ranked_sheet():
+    import io
+
+    from openpyxl import load_workbook
+
+    from cases import nomination
+    from cases.exports import nomination_sheet
+
+    campaign = CampaignFactory(default_quota=3)
+    a, b, c = _submitted(campaign, 3)
+    rec = factories.recommender("440000")
+    for case in (a, b, c):
+        workflow.transition(case=case, name="recommend", by=rec)
+    with pytest.raises(workflow.GuardFailed, match="全部案例"):
+        nomination.reorder(by=rec, campaign_id=campaign.pk, category_id=a.category_id, order=[c.pk, a.pk])
+    with pytest.raises(workflow.Forbidden):
+        nomination.reorder(by=factories.secretariat(), campaign_id=campaign.pk, category_id=a.category_id, order=[])
+    nomination.reorder(by=rec, campaign_id=campaign.pk, category_id=a.category_id, order=[c.pk, a.pk, b.pk])
+    assert _ranks(campaign) == [("案例2", 1), ("案例0", 2), ("案例1", 3)]
+
+    Case.objects.filter(pk=a.pk).update(title='=HYPERLINK("http://evil")')
+    wb = load_workbook(io.BytesIO(nomination_sheet(by=rec, campaign=campaign)))
+    rows = list(wb.active.iter_rows(values_only=True))
+    assert rows[1][:3] == ("征集方向", "推荐排序", "案例名称")
+    assert [(r[1], r[2]) for r in rows[2:]] == [(1, "案例2"), (2, '\'=HYPERLINK("http://evil")'), (3, "案例1")]
+    other = factories.recommender("330000", username="r-zj")
+    assert len(list(load_workbook(io.BytesIO(nomination_sheet(by=other, campaign=campaign))).active.iter_rows())) == 2

@@ -1,0 +1,75 @@
+"""Spreadsheets people stamp and file: cells are plain values, never formulas."""
+
+from __future__ import annotations
+
+import io
+from collections.abc import Iterable
+
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from openpyxl import Workbook
+from openpyxl.styles import Alignment, Font
+from openpyxl.utils import get_column_letter
+
+from . import nomination, permissions
+from .models import Campaign, Case
+from .taxonomies import KeyGroup, Scenario, TaskArea, label_of
+from .workflow import Forbidden
+
+FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
+
+
+def safe_cell(value):
+    """Neutralise spreadsheet formula injection: text that starts like a formula gets a quote."""
+    if isinstance(value, str) and value.startswith(FORMULA_PREFIXES):
+        return "'" + value
+    return value
+
+
+def workbook_bytes(title: str, headers: list[str], rows: Iterable[list], *, heading: str = "") -> bytes:
+    wb = Workbook()
+    ws = wb.active
+    ws.title = title[:31]
+    if heading:
+        ws.append([safe_cell(heading)])
+        ws["A1"].font = Font(bold=True, size=14)
+    ws.append(headers)
+    header_row = ws.max_row
+    for cell in ws[header_row]:
+        cell.font = Font(bold=True)
+    for row in rows:
+        ws.append([safe_cell(v) for v in row])
+    for i, header in enumerate(headers, start=1):
+        ws.column_dimensions[get_column_letter(i)].width = max(10, min(50, len(header) * 2 + 4))
+    for row in ws.iter_rows(min_row=header_row + 1):
+        for cell in row:
+            cell.alignment = Alignment(wrap_text=True, vertical="top")
+    buf = io.BytesIO()
+    wb.save(buf)
+    return buf.getvalue()
+
+
+def nomination_sheet(*, by, campaign: Campaign) -> bytes:
+    """The province's 推荐汇总表: its nominated cases, by category and rank, one row each."""
+    if not permissions.can_export_nominations(by):
+        raise Forbidden(_("只有推荐单位可以下载本省推荐汇总表。"))
+    province = by.region
+    cases = (
+        Case.objects.filter(campaign=campaign, province=province, status__in=nomination.COUNTED_STATES)
+        .select_related("region", "category")
+        .order_by("category__sort_order", "nomination_rank")
+    )
+    headers = [_("征集方向"), _("推荐排序"), _("案例名称"), _("所属地区"), _("申报单位"), _("主要任务"),
+               _("应用场景"), _("重点群体"), _("联系人"), _("联系电话"), _("状态")]
+    rows = (
+        [c.category.title if c.category else "", c.nomination_rank, c.title, c.region.full_name, c.organisation,
+         label_of(TaskArea, c.task_area) if c.task_area else "", "、".join(label_of(Scenario, s) for s in c.scenarios),
+         "、".join(label_of(KeyGroup, g) for g in c.key_groups), c.contact_name, c.contact_phone,
+         c.get_status_display()]
+        for c in cases
+    )
+    heading = _("%(province)s推荐汇总表 · %(campaign)s · 导出于 %(at)s") % {
+        "province": province.name, "campaign": campaign.title,
+        "at": timezone.localtime().strftime("%Y-%m-%d %H:%M"),
+    }
+    return workbook_bytes(_("推荐汇总表"), headers, rows, heading=heading)
