@@ -79,8 +79,8 @@ class CampaignFactory(factory.django.DjangoModelFactory):
              ("replicability", "可复制可推广性", 25), ("leadership", "示范带动性", 20)]
         ):
             RubricCriterion.objects.create(campaign=obj, code=code, name=name, max_score=mx, sort_order=i)
-        Tier.objects.create(campaign=obj, code="exemplary", title="示范案例", quota=5, sort_order=0)
-        Tier.objects.create(campaign=obj, code="excellent", title="优秀案例", quota=10, sort_order=1)
+        Tier.objects.create(campaign=obj, code="exemplary", title="示范案例", quota=50, sort_order=0)
+        Tier.objects.create(campaign=obj, code="excellent", title="优秀案例", quota=100, sort_order=1)
 
 
 def case_in(state: str = "draft", *, region_code: str = "440100", campaign: Campaign | None = None, **fields) -> Case:
