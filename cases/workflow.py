@@ -309,12 +309,13 @@ def create_draft(*, by, campaign: Campaign, title: str, region: Region, **fields
         raise GuardFailed(_("“%(campaign)s”当前不接受申报。") % {"campaign": campaign.title})
     indicators = fields.pop("indicators", None)
     with transaction.atomic():
+        from .editing import replace_indicators, validate_case_fields
+
         case = Case(campaign=campaign, title=title, region=region, created_by=by, **fields)
-        case.full_clean()
+        # The same checks as an edit (period order, category of this campaign), not only the model's.
+        validate_case_fields(case, by)
         case.save()
         if indicators:
-            from .editing import replace_indicators
-
             replace_indicators(case, indicators)
         _record(case, name="create", from_state="", by=by, reason="", extra={})
     return case
@@ -361,3 +362,23 @@ def grant_extension(*, case: Case | int, by, deadline: datetime, reason: str = "
         _record(locked, name="extend_deadline", from_state=locked.status, by=by, reason=reason,
                 extra={"deadline": deadline.isoformat()})
     return locked
+
+
+@dataclass
+class BatchResult:
+    done: list[Case] = field(default_factory=list)
+    refused: list[tuple[int, str]] = field(default_factory=list)
+
+
+def transition_many(*, case_ids: list[int], name: str, by, reason: str = "", **inputs) -> BatchResult:
+    """The same transition on several cases (e.g. passing the formal check for a batch).
+
+    Each case succeeds or fails on its own (its own transaction), and every refusal says why.
+    """
+    result = BatchResult()
+    for case_id in dict.fromkeys(case_ids):
+        try:
+            result.done.append(transition(case=case_id, name=name, by=by, reason=reason, **inputs))
+        except WorkflowError as exc:
+            result.refused.append((case_id, exc.message))
+    return result
