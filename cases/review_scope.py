@@ -1,8 +1,10 @@
-"""Which cases a reviewer is assigned to. The review issue replaces the body with a real lookup."""
+"""Which cases a reviewer is assigned to (a declared conflict ends the assignment's visibility)."""
 
 from django.db.models import Q
 
 
 def assigned_cases_q(user) -> Q:
-    # No assignments exist yet: a reviewer is assigned to nothing.
-    return Q(pk__in=[])
+    from .models import ReviewAssignment, ReviewStatus
+
+    assigned = ReviewAssignment.objects.filter(reviewer=user).exclude(status=ReviewStatus.CONFLICT)
+    return Q(pk__in=assigned.values("case_id"))

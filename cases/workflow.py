@@ -137,6 +137,23 @@ def _guard_shortlist(case: Case, by, inputs: dict) -> list[str]:
     return ["tier"]
 
 
+def _guard_start_review(case: Case, by, inputs: dict) -> None:
+    from .review.assignment import active_assignment_count
+
+    have, need = active_assignment_count(case), case.campaign.reviewers_per_case
+    if have < need:
+        raise GuardFailed(_("需要分配 %(need)d 位评审专家，目前只有 %(have)d 位。") % {"need": need, "have": have})
+
+
+def _guard_complete_review(case: Case, by, inputs: dict) -> None:
+    from .models import ReviewStatus
+
+    statuses = list(case.review_assignments.exclude(status=ReviewStatus.CONFLICT).values_list("status", flat=True))
+    pending = sum(1 for s in statuses if s != ReviewStatus.FINAL)
+    if not statuses or pending:
+        raise GuardFailed(_("还有 %(n)d 份评分未提交，不能完成评审。") % {"n": pending or case.campaign.reviewers_per_case})
+
+
 def _guard_import(case: Case, by, inputs: dict) -> None:
     if case.campaign.status != CampaignStatus.FINISHED:
         raise GuardFailed(_("只能向已结束的征集活动导入入选案例。"))
@@ -163,8 +180,8 @@ SPECS: dict[str, Spec] = {
         ),
         Spec("pass_check", gettext_lazy("形式审查通过"), who=_staff()),
         Spec("fail_check", gettext_lazy("形式审查不通过"), REASON_REQUIRED, who=_staff()),
-        Spec("start_review", gettext_lazy("开始专家评审"), who=_staff()),
-        Spec("complete_review", gettext_lazy("完成评审"), who=_staff()),
+        Spec("start_review", gettext_lazy("开始专家评审"), who=_staff(), guard=_guard_start_review),
+        Spec("complete_review", gettext_lazy("完成评审"), who=_staff(), guard=_guard_complete_review),
         Spec("shortlist", gettext_lazy("拟入选"), who=_staff(), guard=_guard_shortlist),
         Spec("not_select", gettext_lazy("未入选"), REASON_OPTIONAL, who=_staff()),
         Spec("open_notice", gettext_lazy("开始公示"), who=_staff()),
@@ -296,6 +313,20 @@ def transition(
         if spec.reason == REASON_REQUIRED and not reason:
             raise GuardFailed(_("请填写“%(action)s”的理由。") % {"action": spec.label})
         return _move(locked, spec, by=by, reason=reason, inputs=inputs)
+
+
+def complete_review_automatically(case: Case) -> Case | None:
+    """When the last assigned score is final the case moves on by itself (audited with no actor)."""
+    locked = Case.objects.select_for_update().select_related("campaign").filter(pk=case.pk).first()
+    if locked is None or locked.status != CaseStatus.IN_REVIEW:
+        return None
+    try:
+        _guard_complete_review(locked, None, {})
+    except GuardFailed:
+        return None
+    return _move(
+        locked, SPECS["complete_review"], by=None, reason=_("最后一份评分已提交，系统自动完成评审。"), inputs={}
+    )
 
 
 # --- creation --------------------------------------------------------------------------

@@ -64,6 +64,7 @@ class CampaignFactory(factory.django.DjangoModelFactory):
     slug = factory.Sequence(lambda n: f"campaign-{n}")
     year = 2026
     default_quota = 50
+    reviewers_per_case = 2
     status = CampaignStatus.OPEN
     submission_opens = factory.LazyFunction(lambda: timezone.now() - timedelta(days=10))
     submission_closes = factory.LazyFunction(lambda: timezone.now() + timedelta(days=20))

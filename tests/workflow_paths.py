@@ -38,8 +38,9 @@ PATHS: dict[str, list[tuple[str, str, dict]]] = {
     "rejected": [("submit", "submitter", {}), ("decline", "recommender", {"reason": "不符合征集方向"})],
     "eligible": [("submit", "submitter", {}), ("recommend", "recommender", {}), ("pass_check", "staff", {})],
 }
-PATHS["in_review"] = PATHS["eligible"] + [("start_review", "staff", {})]
-PATHS["reviewed"] = PATHS["in_review"] + [("complete_review", "staff", {})]
+PATHS["in_review"] = PATHS["eligible"] + [("@assign", "staff", {}), ("start_review", "staff", {})]
+# The last final score completes the review automatically (DOMAIN.md §4).
+PATHS["reviewed"] = PATHS["in_review"] + [("@score", "reviewers", {})]
 PATHS["shortlisted"] = PATHS["reviewed"] + [("shortlist", "staff", {"tier": "exemplary"})]
 PATHS["not_selected"] = PATHS["reviewed"] + [("not_select", "staff", {})]
 PATHS["in_notice"] = PATHS["shortlisted"] + [("open_notice", "staff", {})]
@@ -69,10 +70,41 @@ def actor(kind: str, case: Case):
     return factories.secretariat(username="secretariat-test")
 
 
+REVIEWER_PROVINCES = ["110000", "310000", "420000", "510000", "610000", "210000"]
+
+
+def reviewer_pool(campaign: Campaign) -> list:
+    """Enough reviewers for the campaign's k, from provinces no test case uses."""
+    from cases.models import ReviewerPoolMember
+
+    members = []
+    for code in REVIEWER_PROVINCES[: max(campaign.reviewers_per_case, 2)]:
+        reviewer = factories.reviewer(code, username=f"rev-{code}", organisation=f"{code}评审单位")
+        members.append(ReviewerPoolMember.objects.get_or_create(campaign=campaign, reviewer=reviewer)[0])
+    return members
+
+
+def score_all(case: Case, total_share: float = 0.8) -> None:
+    from cases.review.scoring import save_review
+
+    rubric = list(case.campaign.rubric.all())
+    for assignment in case.review_assignments.exclude(status="conflict").select_related("reviewer"):
+        scores = {c.code: round(c.max_score * total_share) for c in rubric}
+        save_review(assignment_id=assignment.pk, by=assignment.reviewer, scores=scores, comment="做法扎实", final=True)
+
+
 def bring_to(state: str, *, campaign: Campaign, region_code: str = "440100", **fields) -> Case:
+    from cases.review.assignment import auto_assign
+
     if campaign.status != CampaignStatus.OPEN:
         raise ValueError("bring_to needs an open campaign; close it afterwards if the test needs that")
     case = complete_draft(campaign=campaign, region_code=region_code, **fields)
     for name, kind, inputs in PATHS[state]:
-        case = workflow.transition(case=case, name=name, by=actor(kind, case), **inputs)
+        if name == "@assign":
+            reviewer_pool(campaign)
+            auto_assign(campaign=campaign, by=actor("staff", case), cases=[case])
+        elif name == "@score":
+            score_all(case)
+        else:
+            case = workflow.transition(case=case, name=name, by=actor(kind, case), **inputs)
     return Case.objects.get(pk=case.pk)

@@ -3,6 +3,7 @@ from .cases import Case, CaseAttachment, CaseImage, CaseIndicator, CaseLink
 from .history import CaseTransition
 from .nomination import NominationLock
 from .regions import Region
+from .review import ReviewAssignment, ReviewerPoolMember, ReviewStatus
 
 __all__ = [
     "Campaign",
@@ -16,6 +17,9 @@ __all__ = [
     "NominationLock",
     "QuotaOverride",
     "Region",
+    "ReviewAssignment",
+    "ReviewStatus",
+    "ReviewerPoolMember",
     "RubricCriterion",
     "Tier",
 ]

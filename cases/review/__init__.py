@@ -1,0 +1,1 @@
+"""Expert review: assignment with conflicts, scoring, aggregation and ranking (DOMAIN.md §5)."""
