@@ -17,9 +17,9 @@ from wagtail.images import get_image_model
 from accounts.roles import Role
 
 from . import permissions, uploads
+from .errors import Forbidden, InvalidState, NotFound
 from .models import Case, CaseAttachment, CaseImage, CaseIndicator
 from .models.cases import AttachmentKind
-from .workflow import Forbidden, InvalidState, NotFound
 
 # Fields a submitter may write; state, ranks, tiers and dates belong to the workflow.
 EDITABLE_FIELDS = (

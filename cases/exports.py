@@ -12,9 +12,9 @@ from openpyxl.styles import Alignment, Font
 from openpyxl.utils import get_column_letter
 
 from . import nomination, permissions
+from .errors import Forbidden
 from .models import Campaign, Case
 from .taxonomies import KeyGroup, Scenario, TaskArea, label_of
-from .workflow import Forbidden
 
 FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
 

@@ -11,6 +11,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import QuerySet
 from django.utils.translation import gettext as _
 
+from .errors import Forbidden, GuardFailed
 from .models import Case, NominationLock
 from .states import CaseStatus
 
@@ -42,8 +43,6 @@ def lock_quota(case: Case) -> None:
 
 def check_quota(case: Case) -> int:
     """Raise when the province's places are used up; return the number of places taken."""
-    from .workflow import GuardFailed
-
     taken = nominated(case).exclude(pk=case.pk).count()
     quota = case.campaign.quota_for(case.province_id, _category_code(case))
     if taken >= quota:
@@ -56,8 +55,6 @@ def check_quota(case: Case) -> int:
 
 
 def parse_rank(raw, *, upper: int) -> int:
-    from .workflow import GuardFailed
-
     if raw in (None, ""):
         return upper
     try:
@@ -95,7 +92,6 @@ def reorder(*, by, campaign_id: int, category_id: int | None, order: list[int]) 
     from accounts.roles import Role
 
     from . import permissions
-    from .workflow import Forbidden, GuardFailed
 
     if permissions.role_of(by) != Role.RECOMMENDER or by.region is None:
         raise Forbidden(_("只有推荐单位可以调整推荐排序。"))

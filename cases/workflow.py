@@ -15,48 +15,28 @@ from datetime import datetime
 from django.db import transaction
 from django.dispatch import Signal
 from django.utils import timezone
-from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from accounts.roles import Role
 
-from . import nomination, permissions
-from .models import Campaign, Case, CaseTransition, Region, Tier
+from . import guards, nomination, permissions
+from .errors import Forbidden, GuardFailed, InvalidState, NotFound, WorkflowError
+from .guards import deadline_for
+
+# Callers use `workflow.<Error>` and `workflow.deadline_for`; they are part of this module's API.
+__all__ = [
+    "Forbidden", "GuardFailed", "InvalidState", "NotFound", "WorkflowError", "case_transitioned", "create_draft",
+    "deadline_for", "grant_extension", "import_published", "transition", "transition_many", "available_transitions",
+]
+from .models import Campaign, Case, CaseTransition, Region
 from .states import CampaignStatus, CaseStatus
-from .validation import submission_problems
 
 logger = logging.getLogger(__name__)
 
 # Sent after commit for every transition: (sender=Case, case, record). Notifications and the
 # search index listen here; nothing is sent for a rolled-back change.
 case_transitioned = Signal()
-
-
-class WorkflowError(Exception):
-    """A refused action, with a Chinese message and the API status it maps to."""
-
-    status = 400
-
-    def __init__(self, message: str):
-        super().__init__(message)
-        self.message = message
-
-
-class NotFound(WorkflowError):
-    status = 404
-
-
-class Forbidden(WorkflowError):
-    status = 403
-
-
-class InvalidState(WorkflowError):
-    status = 409
-
-
-class GuardFailed(WorkflowError):
-    status = 400
 
 
 STAFF = frozenset({Role.SECRETARIAT, Role.ADMIN})
@@ -82,91 +62,12 @@ def _staff() -> dict[str, None]:
     return dict.fromkeys(STAFF)
 
 
-# --- guards: raise GuardFailed with a message a person can act on ---------------------
-
-
-def deadline_for(case: Case) -> datetime:
-    return case.deadline_extension or case.campaign.submission_closes
-
-
-def _guard_submit(case: Case, by, inputs: dict) -> None:
-    campaign = case.campaign
-    now = timezone.now()
-    deadline = deadline_for(case)
-    local = timezone.localtime(deadline, campaign.tzinfo)
-    if campaign.status != CampaignStatus.OPEN and case.deadline_extension is None:
-        raise GuardFailed(_("“%(campaign)s”当前不在申报期内。") % {"campaign": campaign.title})
-    if now < campaign.submission_opens:
-        opens = timezone.localtime(campaign.submission_opens, campaign.tzinfo)
-        raise GuardFailed(_("申报将于 %(at)s 开始。") % {"at": date_format(opens, "Y年n月j日 H:i")})
-    if now > deadline:
-        raise GuardFailed(_("申报已于 %(at)s 截止。") % {"at": date_format(local, "Y年n月j日 H:i")})
-    problems = submission_problems(case)
-    if problems:
-        raise GuardFailed(_("案例内容尚不完整：") + "".join(problems))
-
-
-def _guard_recommend(case: Case, by, inputs: dict) -> list[str]:
-    nomination.lock_quota(case)
-    taken = nomination.check_quota(case)
-    inputs["rank"] = nomination.parse_rank(inputs.get("rank"), upper=taken + 1)
-    return []
-
-
-def _guard_reopen(case: Case, by, inputs: dict) -> list[str]:
-    if case.campaign.nomination_required:
-        nomination.lock_quota(case)
-        nomination.check_quota(case)
-    return []
-
-
-def _guard_shortlist(case: Case, by, inputs: dict) -> list[str]:
-    code = inputs.get("tier")
-    if not code:
-        raise GuardFailed(_("请选择入选等级。"))
-    tier = Tier.objects.select_for_update().filter(campaign_id=case.campaign_id, code=str(code)).first()
-    if tier is None:
-        raise GuardFailed(_("该活动没有“%(tier)s”这一入选等级。") % {"tier": code})
-    taken = Case.objects.filter(
-        tier=tier, status__in=[CaseStatus.SHORTLISTED, CaseStatus.IN_NOTICE, CaseStatus.PUBLISHED]
-    ).count()
-    if taken >= tier.quota:
-        raise GuardFailed(_("“%(tier)s”名额（%(quota)d）已满。") % {"tier": tier.title, "quota": tier.quota})
-    case.tier = tier
-    inputs["tier"] = tier.code
-    return ["tier"]
-
-
-def _guard_start_review(case: Case, by, inputs: dict) -> None:
-    from .review.assignment import active_assignment_count
-
-    have, need = active_assignment_count(case), case.campaign.reviewers_per_case
-    if have < need:
-        raise GuardFailed(_("需要分配 %(need)d 位评审专家，目前只有 %(have)d 位。") % {"need": need, "have": have})
-
-
-def _guard_complete_review(case: Case, by, inputs: dict) -> None:
-    from .models import ReviewStatus
-
-    statuses = list(case.review_assignments.exclude(status=ReviewStatus.CONFLICT).values_list("status", flat=True))
-    pending = sum(1 for s in statuses if s != ReviewStatus.FINAL)
-    if not statuses or pending:
-        raise GuardFailed(_("还有 %(n)d 份评分未提交，不能完成评审。") % {"n": pending or case.campaign.reviewers_per_case})
-
-
-def _guard_import(case: Case, by, inputs: dict) -> None:
-    if case.campaign.status != CampaignStatus.FINISHED:
-        raise GuardFailed(_("只能向已结束的征集活动导入入选案例。"))
-    if not inputs.get("source"):
-        raise GuardFailed(_("请注明导入来源。"))
-
-
 SPECS: dict[str, Spec] = {
     s.name: s
     for s in [
-        Spec("submit", gettext_lazy("提交"), who={Role.SUBMITTER: None}, guard=_guard_submit),
+        Spec("submit", gettext_lazy("提交"), who={Role.SUBMITTER: None}, guard=guards.submit),
         Spec("withdraw", gettext_lazy("撤回"), REASON_REQUIRED, who={Role.SUBMITTER: None}),
-        Spec("recommend", gettext_lazy("推荐"), who={Role.RECOMMENDER: None}, guard=_guard_recommend),
+        Spec("recommend", gettext_lazy("推荐"), who={Role.RECOMMENDER: None}, guard=guards.recommend),
         Spec("decline", gettext_lazy("不予推荐"), REASON_REQUIRED, who={Role.RECOMMENDER: None}),
         Spec(
             "return_for_revision",
@@ -180,17 +81,17 @@ SPECS: dict[str, Spec] = {
         ),
         Spec("pass_check", gettext_lazy("形式审查通过"), who=_staff()),
         Spec("fail_check", gettext_lazy("形式审查不通过"), REASON_REQUIRED, who=_staff()),
-        Spec("start_review", gettext_lazy("开始专家评审"), who=_staff(), guard=_guard_start_review),
-        Spec("complete_review", gettext_lazy("完成评审"), who=_staff(), guard=_guard_complete_review),
-        Spec("shortlist", gettext_lazy("拟入选"), who=_staff(), guard=_guard_shortlist),
+        Spec("start_review", gettext_lazy("开始专家评审"), who=_staff(), guard=guards.start_review),
+        Spec("complete_review", gettext_lazy("完成评审"), who=_staff(), guard=guards.complete_review),
+        Spec("shortlist", gettext_lazy("拟入选"), who=_staff(), guard=guards.shortlist),
         Spec("not_select", gettext_lazy("未入选"), REASON_OPTIONAL, who=_staff()),
-        Spec("open_notice", gettext_lazy("开始公示"), who=_staff()),
-        Spec("publish", gettext_lazy("发布"), who=_staff()),
-        Spec("disqualify", gettext_lazy("取消入选"), REASON_REQUIRED, who=_staff()),
+        Spec("open_notice", gettext_lazy("开始公示"), who=_staff(), guard=guards.open_notice),
+        Spec("publish", gettext_lazy("发布"), who=_staff(), guard=guards.publish),
+        Spec("disqualify", gettext_lazy("取消入选"), REASON_REQUIRED, who=_staff(), guard=guards.disqualify),
         Spec("revoke", gettext_lazy("撤销发布"), REASON_REQUIRED, who=_staff()),
-        Spec("reopen", gettext_lazy("恢复为已推荐"), REASON_REQUIRED, who=_staff(), guard=_guard_reopen),
+        Spec("reopen", gettext_lazy("恢复为已推荐"), REASON_REQUIRED, who=_staff(), guard=guards.reopen),
         Spec("reconsider", gettext_lazy("重新考虑"), REASON_REQUIRED, who=_staff()),
-        Spec("import_published", gettext_lazy("导入"), who=_staff(), guard=_guard_import),
+        Spec("import_published", gettext_lazy("导入"), who=_staff(), guard=guards.import_published),
     ]
 }
 # Transitions that a person starts on an existing case (import creates its case).
@@ -321,7 +222,7 @@ def complete_review_automatically(case: Case) -> Case | None:
     if locked is None or locked.status != CaseStatus.IN_REVIEW:
         return None
     try:
-        _guard_complete_review(locked, None, {})
+        guards.complete_review(locked, None, {})
     except GuardFailed:
         return None
     return _move(

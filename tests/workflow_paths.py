@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, timedelta
+
+from django.utils import timezone
 
 from cases import editing, workflow
 from cases.models import Campaign, Case
@@ -28,6 +30,13 @@ COMPLETE_FIELDS = {
     "replicability": "前提：有社区学校和志愿者队伍；成本：每期约两万元；周期：三个月。",
 }
 
+def notice(*, running: bool) -> dict:
+    now = timezone.now()
+    if running:
+        return {"notice_starts": now - timedelta(days=1), "notice_ends": now + timedelta(days=6)}
+    return {"notice_starts": now - timedelta(days=8), "notice_ends": now - timedelta(seconds=1)}
+
+
 # The path to each state: (transition, actor kind, extra inputs).
 PATHS: dict[str, list[tuple[str, str, dict]]] = {
     "draft": [],
@@ -43,8 +52,11 @@ PATHS["in_review"] = PATHS["eligible"] + [("@assign", "staff", {}), ("start_revi
 PATHS["reviewed"] = PATHS["in_review"] + [("@score", "reviewers", {})]
 PATHS["shortlisted"] = PATHS["reviewed"] + [("shortlist", "staff", {"tier": "exemplary"})]
 PATHS["not_selected"] = PATHS["reviewed"] + [("not_select", "staff", {})]
-PATHS["in_notice"] = PATHS["shortlisted"] + [("open_notice", "staff", {})]
-PATHS["published"] = PATHS["in_notice"] + [("publish", "staff", {})]
+PATHS["in_notice"] = PATHS["shortlisted"] + [("open_notice", "staff", lambda: notice(running=True))]
+# Publishing needs the notice period to be over.
+PATHS["published"] = PATHS["shortlisted"] + [
+    ("open_notice", "staff", lambda: notice(running=False)), ("publish", "staff", {})
+]
 PATHS["disqualified"] = PATHS["published"] + [("revoke", "staff", {"reason": "发现数据造假"})]
 
 
@@ -106,5 +118,6 @@ def bring_to(state: str, *, campaign: Campaign, region_code: str = "440100", **f
         elif name == "@score":
             score_all(case)
         else:
+            inputs = inputs() if callable(inputs) else inputs
             case = workflow.transition(case=case, name=name, by=actor(kind, case), **inputs)
     return Case.objects.get(pk=case.pk)

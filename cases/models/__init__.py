@@ -2,6 +2,7 @@ from .campaigns import Campaign, CampaignCategory, QuotaOverride, RubricCriterio
 from .cases import Case, CaseAttachment, CaseImage, CaseIndicator, CaseLink
 from .history import CaseTransition
 from .nomination import NominationLock
+from .objections import Objection, ObjectionOutcome
 from .regions import Region
 from .review import ReviewAssignment, ReviewerPoolMember, ReviewStatus
 
@@ -15,6 +16,8 @@ __all__ = [
     "CaseLink",
     "CaseTransition",
     "NominationLock",
+    "Objection",
+    "ObjectionOutcome",
     "QuotaOverride",
     "Region",
     "ReviewAssignment",

@@ -94,6 +94,8 @@ class Case(CaseLifecycle, FSMModelMixin, ClusterableModel):
     deadline_extension = models.DateTimeField(_("延期截止时间"), null=True, blank=True, editable=False)
     submitted_at = models.DateTimeField(_("提交时间"), null=True, blank=True, editable=False)
     published_at = models.DateTimeField(_("发布时间"), null=True, blank=True, editable=False, db_index=True)
+    notice_starts = models.DateTimeField(_("公示开始"), null=True, blank=True, editable=False)
+    notice_ends = models.DateTimeField(_("公示结束"), null=True, blank=True, editable=False)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, verbose_name=_("创建人"), null=True, blank=True,
         on_delete=models.SET_NULL, related_name="cases_created", editable=False,

@@ -11,9 +11,9 @@ from django.utils.translation import gettext as _
 from accounts.roles import Role
 
 from .. import permissions
+from ..errors import Forbidden, GuardFailed, InvalidState, NotFound
 from ..models import Campaign, Case, ReviewAssignment, ReviewerPoolMember, ReviewStatus
 from ..states import CaseStatus
-from ..workflow import Forbidden, GuardFailed, InvalidState, NotFound
 
 ASSIGNABLE_STATES = (CaseStatus.ELIGIBLE, CaseStatus.IN_REVIEW)
 

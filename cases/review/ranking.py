@@ -8,8 +8,8 @@ from dataclasses import dataclass
 from django.utils.translation import gettext as _
 
 from .. import permissions
+from ..errors import Forbidden
 from ..models import Campaign, Case, ReviewAssignment, ReviewStatus
-from ..workflow import Forbidden
 from . import aggregation
 
 # Reviewers "disagree strongly" when their totals span more than this share of the rubric total.

@@ -6,9 +6,10 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from ..errors import GuardFailed, InvalidState, NotFound
 from ..models import ReviewAssignment, ReviewStatus
 from ..states import CaseStatus
-from ..workflow import GuardFailed, InvalidState, NotFound, complete_review_automatically
+from ..workflow import complete_review_automatically
 
 
 def validate_scores(rubric, scores, *, final: bool) -> dict[str, int]:

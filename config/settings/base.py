@@ -148,6 +148,8 @@ CASEBOOK = {
     "DOCUMENT_MAX_BYTES": WAGTAILDOCS_MAX_UPLOAD_SIZE,
     "API_TOKEN_HOURS": int(os.environ.get("API_TOKEN_HOURS", "12")),
     "ICP_NUMBER": os.environ.get("ICP_NUMBER", ""),
+    # Objectors' personal data is erased this many days after the ruling (manage.py erase_objector_data).
+    "OBJECTION_RETENTION_DAYS": int(os.environ.get("OBJECTION_RETENTION_DAYS", "180")),
 }
 
 REST_FRAMEWORK = {

@@ -11,7 +11,7 @@ from cases import workflow
 from cases.models import Case
 from cases.review.assignment import auto_assign
 from tests import factories
-from tests.workflow_paths import PATHS, bring_to, reviewer_pool
+from tests.workflow_paths import PATHS, bring_to, notice, reviewer_pool
 
 pytestmark = pytest.mark.django_db
 
@@ -44,7 +44,7 @@ TARGET = {
     "not_select": "not_selected", "open_notice": "in_notice", "publish": "published", "disqualify": "disqualified",
     "revoke": "disqualified", "reopen": "recommended", "reconsider": "reviewed",
 }
-INPUTS = {"reason": "理由说明", "tier": "excellent"}
+INPUTS = {"reason": "理由说明", "tier": "excellent", **notice(running=False)}
 
 
 def visible(actor: str, state: str) -> bool:
@@ -68,6 +68,10 @@ def expected_status(actor: str, role: str, name: str, state: str) -> int:
         return 403
     if name == "complete_review":
         return 400  # the base case's scores are not all final (the last final score completes it by itself)
+    if name == "publish":
+        return 400  # the base case's notice is still running
+    if name == "disqualify":
+        return 400  # only after an upheld objection
     return 200
 
 
