@@ -1,11 +1,20 @@
-"""Every API error is `{"detail": "<Chinese message>", ...}` with the status of API.md."""
+"""Every API error is `{"detail": "<Chinese message>", ...}` with the status of API.md.
+
+Views let exceptions propagate: the services' `WorkflowError`s carry their own status and
+message, Django `ValidationError`s become 400 with per-field `errors`, and DRF's generic
+errors get Chinese wording whatever language the client asked for.
+"""
 
 from __future__ import annotations
 
+from functools import cache
+
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
+from django.core.exceptions import RequestDataTooBig, SuspiciousOperation
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import Http404
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from rest_framework import exceptions, status
 from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_exception_handler
@@ -13,8 +22,49 @@ from rest_framework.views import exception_handler as drf_exception_handler
 
 class Conflict(exceptions.APIException):
     status_code = status.HTTP_409_CONFLICT
-    default_detail = "当前状态下不能进行此操作。"
+    default_detail = gettext_lazy("当前状态下不能进行此操作。")
     default_code = "conflict"
+
+
+# Labels for request fields that are not Case model fields (those use their verbose names).
+EXTRA_LABELS = {
+    "campaign": gettext_lazy("征集活动"),
+    "indicators": gettext_lazy("成效指标"),
+    "file": gettext_lazy("文件"),
+    "alt": gettext_lazy("图片说明"),
+    "is_cover": gettext_lazy("封面"),
+    "public": gettext_lazy("发布后公开"),
+    "kind": gettext_lazy("材料类型"),
+    "page": gettext_lazy("页码"),
+    "page_size": gettext_lazy("每页条数"),
+    "level": gettext_lazy("级别"),
+    "parent": gettext_lazy("上级地区"),
+    "username": gettext_lazy("用户名"),
+    "password": gettext_lazy("密码"),
+    "reason": gettext_lazy("理由"),
+    "expected_status": gettext_lazy("预期状态"),
+    "rank": gettext_lazy("推荐排序"),
+    "deadline": gettext_lazy("截止时间"),
+    "name": gettext_lazy("名称"),
+    "value": gettext_lazy("数值"),
+    "unit": gettext_lazy("单位"),
+    "baseline": gettext_lazy("基线值"),
+}
+
+
+@cache
+def _model_labels() -> dict[str, str]:
+    from cases.models import Case
+
+    return {f.name: f.verbose_name for f in Case._meta.get_fields() if hasattr(f, "verbose_name")}
+
+
+def field_label(key) -> str:
+    """A person-readable label for an error key: a Chinese field name or "第 n 项" for list items."""
+    if isinstance(key, int) or (isinstance(key, str) and key.isdigit()):
+        return _("第 %(n)d 项") % {"n": int(key) + 1}
+    label = EXTRA_LABELS.get(key) or _model_labels().get(key)
+    return str(label) if label else str(key)
 
 
 def _flatten(errors, prefix: str = "") -> list[str]:
@@ -22,12 +72,13 @@ def _flatten(errors, prefix: str = "") -> list[str]:
     lines: list[str] = []
     if isinstance(errors, dict):
         for key, value in errors.items():
-            label = "" if key in ("non_field_errors", "__all__", "detail") else f"{prefix}{key}"
-            lines.extend(_flatten(value, f"{label}." if label else prefix) if isinstance(value, dict) else [
-                f"{label}：{msg}" if label else str(msg) for msg in _messages(value)
-            ])
+            label = "" if key in ("non_field_errors", "__all__", "detail") else f"{prefix}{field_label(key)}"
+            if isinstance(value, dict):
+                lines.extend(_flatten(value, f"{label}·" if label else prefix))
+            else:
+                lines.extend(f"{label}：{msg}" if label else str(msg) for msg in _messages(value))
     else:
-        lines.extend(f"{prefix.rstrip('.')}：{m}" if prefix else str(m) for m in _messages(errors))
+        lines.extend(f"{prefix.rstrip('·')}：{m}" if prefix else str(m) for m in _messages(errors))
     return lines
 
 
@@ -40,25 +91,67 @@ def _messages(value) -> list[str]:
     return [str(value)]
 
 
+def _has_chinese(text: str) -> bool:
+    return any("\u4e00" <= ch <= "\u9fff" for ch in text)
+
+
+def _generic_detail(exc: exceptions.APIException, context: dict) -> str | None:
+    """Chinese wording for DRF's own errors, which would otherwise follow Accept-Language."""
+    if isinstance(exc, exceptions.NotAuthenticated):
+        return _("请先登录。")
+    if isinstance(exc, exceptions.ParseError) and not _has_chinese(str(exc.detail)):
+        return _("请求内容无法解析，请检查 JSON 或表单格式。")
+    if isinstance(exc, exceptions.UnsupportedMediaType):
+        return _("不支持的请求内容类型，请使用 application/json 或 multipart/form-data。")
+    if isinstance(exc, exceptions.MethodNotAllowed):
+        return _("该地址不支持 %(method)s 请求。") % {"method": getattr(context.get("request"), "method", "")}
+    if isinstance(exc, exceptions.NotAcceptable):
+        return _("无法按请求的格式返回内容，本接口只返回 JSON。")
+    if isinstance(exc, exceptions.Throttled):
+        return _("请求过于频繁，请稍后再试。")
+    if isinstance(exc, exceptions.NotFound) and str(exc.detail) in {"Not found.", "未找到。"}:
+        return _("未找到该对象，或您无权查看。")
+    if isinstance(exc, exceptions.PermissionDenied) and str(exc.detail).startswith("CSRF"):
+        return _("CSRF 校验失败：请刷新页面后重试，或使用 Bearer 令牌调用接口。")
+    if isinstance(exc, exceptions.PermissionDenied) and exc.detail == exceptions.PermissionDenied.default_detail:
+        return _("您的角色无权进行此操作。")
+    if isinstance(exc, exceptions.AuthenticationFailed) and exc.detail == exceptions.AuthenticationFailed.default_detail:
+        return _("认证失败，请重新登录。")
+    return None
+
+
 def exception_handler(exc, context):
+    from cases.workflow import WorkflowError
+
+    if isinstance(exc, WorkflowError):
+        return Response({"detail": exc.message}, status=exc.status)
+    if isinstance(exc, RequestDataTooBig):
+        return Response({"detail": _("请求内容过大，请精简后重试；文件请用 multipart 上传。")}, status=400)
+    if isinstance(exc, SuspiciousOperation):
+        return Response({"detail": _("请求无效。")}, status=400)
     if isinstance(exc, Http404):
         exc = exceptions.NotFound(_("未找到该对象，或您无权查看。"))
     elif isinstance(exc, DjangoPermissionDenied):
         exc = exceptions.PermissionDenied(_("您的角色无权进行此操作。"))
     elif isinstance(exc, DjangoValidationError):
-        exc = exceptions.ValidationError(exc.message_dict if hasattr(exc, "error_dict") else exc.messages)
+        exc = exceptions.ValidationError(
+            exc.message_dict if hasattr(exc, "error_dict") else {"non_field_errors": exc.messages}
+        )
 
     response = drf_exception_handler(exc, context)
     if response is None:
         return None
     if isinstance(exc, exceptions.ValidationError):
         lines = _flatten(exc.detail)
-        body = {"detail": "；".join(lines) or _("输入有误。"), "errors": exc.detail}
-        return Response(body, status=status.HTTP_400_BAD_REQUEST, headers=getattr(response, "headers", None) and {})
-    if isinstance(exc, exceptions.NotAuthenticated):
-        response.data = {"detail": _("请先登录。")}
-    elif isinstance(exc, exceptions.NotFound) and str(exc.detail) in {"Not found.", "未找到。"}:
-        response.data = {"detail": _("未找到该对象，或您无权查看。")}
+        errors = exc.detail if isinstance(exc.detail, dict) else {"non_field_errors": exc.detail}
+        detail = "；".join(line.rstrip("。；") for line in lines) + "。" if lines else _("输入有误。")
+        body = {"detail": detail, "errors": errors}
+        return Response(body, status=status.HTTP_400_BAD_REQUEST)
+    detail = _generic_detail(exc, context)
+    if detail is not None:
+        response.data = {"detail": detail}
     elif isinstance(response.data, dict) and "detail" in response.data:
         response.data = {**response.data, "detail": str(response.data["detail"])}
+    else:
+        response.data = {"detail": str(getattr(exc, "detail", "")) or _("请求有误。")}
     return response

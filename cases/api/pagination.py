@@ -66,9 +66,13 @@ class EnvelopePagination(pagination.BasePagination):
 
     def get_schema_operation_parameters(self, view):
         return [
-            {"name": "page", "in": "query", "required": False, "schema": {"type": "integer", "minimum": 1}},
+            {
+                "name": "page", "in": "query", "required": False, "schema": {"type": "integer", "minimum": 1},
+                "description": "页码，从 1 开始 / page number, from 1",
+            },
             {
                 "name": "page_size", "in": "query", "required": False,
+                "description": "每页条数，默认 20，最多 100；页码 × 每页条数不超过 10000 / items per page",
                 "schema": {"type": "integer", "minimum": 1, "maximum": MAX_PAGE_SIZE, "default": DEFAULT_PAGE_SIZE},
             },
         ]

@@ -1,3 +1,54 @@
-from django.urls import path
+"""/api/v1/: the JSON API of API.md (paths literal)."""
 
-urlpatterns: list = []
+from django.http import JsonResponse
+from django.urls import path, re_path, register_converter
+from django.utils.translation import gettext as _
+
+from . import auth, docs, files, me, public, schema, submissions, transitions
+
+
+class IdConverter:
+    """Database ids: digits that fit a 64-bit integer, so a huge number is a 404, not an overflow."""
+
+    regex = "[0-9]{1,18}"
+
+    def to_python(self, value: str) -> int:
+        return int(value)
+
+    def to_url(self, value) -> str:
+        return str(value)
+
+
+register_converter(IdConverter, "id")
+
+
+def not_found(request, rest: str = ""):
+    """Unknown paths under /api/v1/ answer in JSON too (not the site's HTML page or a slash redirect)."""
+    return JsonResponse({"detail": _("接口地址不存在。")}, status=404, json_dumps_params={"ensure_ascii": False})
+
+api_patterns = [
+    path("auth/token", auth.TokenView.as_view(), name="api-token"),
+    path("me", me.MeView.as_view(), name="api-me"),
+    path("submissions", submissions.SubmissionListView.as_view(), name="api-submissions"),
+    path("submissions/<id:pk>", submissions.SubmissionDetailView.as_view(), name="api-submission"),
+    path("submissions/<id:pk>/images", files.ImageListView.as_view(), name="api-submission-images"),
+    path("submissions/<id:pk>/images/<id:image_id>", files.ImageDetailView.as_view(), name="api-submission-image"),
+    path("submissions/<id:pk>/attachments", files.AttachmentListView.as_view(), name="api-submission-attachments"),
+    path(
+        "submissions/<id:pk>/attachments/<id:att_id>",
+        files.AttachmentDetailView.as_view(),
+        name="api-submission-attachment",
+    ),
+    path("submissions/<id:pk>/transitions", transitions.TransitionListView.as_view(), name="api-transitions"),
+    path("submissions/<id:pk>/transitions/<str:name>", transitions.TransitionView.as_view(), name="api-transition"),
+    path("submissions/<id:pk>/history", transitions.HistoryView.as_view(), name="api-history"),
+    path("campaigns", public.CampaignListView.as_view(), name="api-campaigns"),
+    path("campaigns/<str:slug>", public.CampaignDetailView.as_view(), name="api-campaign"),
+    path("regions", public.RegionListView.as_view(), name="api-regions"),
+]
+# The schema and its reader are not endpoints of the contract, so they stay out of the schema.
+urlpatterns = api_patterns + [
+    path("openapi.json", schema.SchemaView.as_view(), name="api-schema"),
+    path("docs", docs.docs, name="api-docs"),
+    re_path(r"^(?P<rest>.*)$", not_found),
+]
