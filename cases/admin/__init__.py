@@ -1,0 +1,1 @@
+"""Wagtail admin for cases and campaigns: viewsets, forms, panels, views (thin, over the services)."""

@@ -1,0 +1,42 @@
+"""Listing columns and filters for the case index."""
+
+from __future__ import annotations
+
+import django_filters
+from django.utils.translation import gettext_lazy as _
+from wagtail.admin.filters import WagtailFilterSet
+from wagtail.admin.ui.tables import Column
+
+from ..models import Campaign, Case
+from ..states import CaseStatus
+
+
+class CaseStatusColumn(Column):
+    """The state as a coloured tag (colours by state group, see cases/static/cases/admin/admin.css)."""
+
+    cell_template_name = "cases/admin/tables/status_cell.html"
+
+    def get_cell_context_data(self, instance, parent_context):
+        context = super().get_cell_context_data(instance, parent_context)
+        context["status"] = instance.status
+        context["label"] = instance.get_status_display()
+        return context
+
+
+def region_name(case: Case) -> str:
+    return case.region.full_name
+
+
+def category_title(case: Case) -> str:
+    return case.category.title if case.category_id else "—"
+
+
+class CaseFilterSet(WagtailFilterSet):
+    campaign = django_filters.ModelChoiceFilter(
+        label=_("征集活动"), queryset=Campaign.objects.all(), empty_label=_("全部征集活动")
+    )
+    status = django_filters.ChoiceFilter(label=_("状态"), choices=CaseStatus.choices, empty_label=_("全部状态"))
+
+    class Meta:
+        model = Case
+        fields = ["campaign", "status"]

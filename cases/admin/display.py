@@ -1,0 +1,117 @@
+"""What the admin pages show about a case or campaign: labels, deadlines, history entries."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from .. import permissions, workflow
+from ..models import Case
+from ..states import CaseStatus
+from ..taxonomies import KeyGroup, OrganisationType, Scenario, SpecialProject, TaskArea, label_of
+from ..validation import submission_problems
+from . import selectors
+
+EXTRA_ACTION_LABELS = {
+    "create": "创建草稿",
+    "extend_deadline": "延长截止时间",
+    "import_published": "导入",
+}
+
+
+def local_deadline(case: Case) -> datetime:
+    """The case's deadline (campaign's, or its own extension) in the campaign's time zone."""
+    return timezone.localtime(workflow.deadline_for(case), case.campaign.tzinfo)
+
+
+def campaign_deadlines() -> list[dict[str, Any]]:
+    """Each open campaign with its submission deadline in its own time zone (Asia/Shanghai)."""
+    now = timezone.now()
+    return [
+        {
+            "campaign": c,
+            "closes": timezone.localtime(c.submission_closes, c.tzinfo),
+            "days_left": max((c.submission_closes - now).days, 0),
+            "passed": c.submission_closes <= now,
+        }
+        for c in selectors.open_campaigns()
+    ]
+
+
+def state_label(code: str) -> str:
+    if not code:
+        return ""
+    try:
+        return str(CaseStatus(code).label)
+    except ValueError:
+        return code
+
+
+def action_label(name: str) -> str:
+    spec = workflow.SPECS.get(name)
+    if spec is not None:
+        return str(spec.label)
+    return _(EXTRA_ACTION_LABELS.get(name, name))
+
+
+def history_entries(case: Case) -> list[dict[str, Any]]:
+    return [
+        {
+            "record": r,
+            "action": action_label(r.transition),
+            "from_label": state_label(r.from_state),
+            "to_label": state_label(r.to_state),
+            "by": (r.by.get_full_name() or r.by.get_username()) if r.by else _("系统"),
+        }
+        for r in workflow.history(case)
+    ]
+
+
+def _labels(choices, codes) -> str:
+    return "、".join(label_of(choices, c) for c in (codes or [])) or "—"
+
+
+def basic_fields(case: Case) -> list[tuple[str, Any]]:
+    period = "—"
+    if case.period_start:
+        end = case.period_end.isoformat() if case.period_end else _("至今")
+        period = f"{case.period_start.isoformat()} — {end}"
+    return [
+        (_("征集活动"), case.campaign.title),
+        (_("征集方向"), case.category.title if case.category_id else "—"),
+        (_("所属地区"), case.region.full_name),
+        (_("申报单位"), case.organisation or "—"),
+        (_("单位类型"), label_of(OrganisationType, case.organisation_type) if case.organisation_type else "—"),
+        (_("实施时间"), period),
+        (_("应用场景"), _labels(Scenario, case.scenarios)),
+        (_("主要任务"), label_of(TaskArea, case.task_area) if case.task_area else "—"),
+        (_("重点群体"), _labels(KeyGroup, case.key_groups)),
+        (_("重点工程"), label_of(SpecialProject, case.special_project) if case.special_project else "—"),
+    ]
+
+
+BODY_FIELDS = ("background", "approach", "outcomes", "lessons", "replicability")
+
+
+def case_detail_context(case: Case, user) -> dict[str, Any]:
+    images = [img for img in case.images.select_related("case", "image") if permissions.can_view_image(user, img)]
+    context: dict[str, Any] = {
+        "case": case,
+        "status_label": case.get_status_display(),
+        "basic_fields": basic_fields(case),
+        "body": [(Case._meta.get_field(f).verbose_name, getattr(case, f)) for f in BODY_FIELDS],
+        "indicators": list(case.indicators.all()),
+        "images": images,
+        "attachments": list(permissions.visible_attachments(user, case)),
+        "show_contacts": permissions.can_view_contacts(user, case),
+        "history": history_entries(case),
+        "deadline": local_deadline(case),
+    }
+    context["show_problems"] = permissions.can_edit_case(user, case)
+    if context["show_problems"]:
+        context["problems"] = submission_problems(case)
+    return context
+

@@ -1,0 +1,36 @@
+"""Read-only helpers for the admin: the choices a user may pick from."""
+
+from __future__ import annotations
+
+from django.db.models import Q, QuerySet
+
+from ..models import Campaign, CampaignCategory, Region
+from ..models.regions import RegionKind, RegionLevel
+from ..states import CampaignStatus
+
+
+def regions_under(region: Region | None) -> QuerySet[Region]:
+    """`region` and every region under it (what `permissions.region_in_scope` accepts)."""
+    qs = Region.objects.select_related("province").order_by("code")
+    if region is None:
+        return qs.none()
+    if region.level == RegionLevel.PROVINCE:
+        scoped = qs.filter(Q(code=region.code) | Q(province=region.code))
+    elif region.level == RegionLevel.PREFECTURE:
+        scoped = qs.filter(Q(code=region.code) | Q(parent=region.code))
+    else:
+        scoped = qs.filter(code=region.code)
+    # Statistical groupings (市辖区, 省直辖县级行政区划) are not places a case belongs to.
+    return scoped.exclude(Q(kind=RegionKind.GROUPING) & ~Q(code=region.code))
+
+
+def all_regions() -> QuerySet[Region]:
+    return Region.objects.select_related("province").exclude(kind=RegionKind.GROUPING).order_by("code")
+
+
+def open_campaigns() -> QuerySet[Campaign]:
+    return Campaign.objects.filter(status=CampaignStatus.OPEN).order_by("submission_closes", "title")
+
+
+def categories_of_open_campaigns() -> QuerySet[CampaignCategory]:
+    return CampaignCategory.objects.filter(campaign__status=CampaignStatus.OPEN).select_related("campaign")
