@@ -66,7 +66,7 @@ def test_other_province_does_not_use_the_quota():
 
 
 @pytest.mark.postgres
-@pytest.mark.django_db(transaction=True)
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_quota_holds_under_ten_concurrent_recommendations():
     campaign = CampaignFactory(default_quota=3)
     cases = _submitted(campaign, 10)

@@ -11,7 +11,7 @@ from tests import factories
 from tests.factories import CampaignFactory
 from tests.workflow_paths import bring_to
 
-pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True)]
+pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
 
 
 def test_twenty_threads_one_transition_exactly_one_wins():
