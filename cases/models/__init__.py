@@ -1,3 +1,4 @@
+from .adoptions import Adoption
 from .campaigns import Campaign, CampaignCategory, QuotaOverride, RubricCriterion, Tier
 from .cases import Case, CaseAttachment, CaseImage, CaseIndicator, CaseLink
 from .history import CaseTransition
@@ -7,6 +8,7 @@ from .regions import Region
 from .review import ReviewAssignment, ReviewerPoolMember, ReviewStatus
 
 __all__ = [
+    "Adoption",
     "Campaign",
     "CampaignCategory",
     "Case",

@@ -1,0 +1,68 @@
+"""Reporting and moderating adoptions of published cases (DOMAIN.md §4, 借鉴推广)."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from django.core.exceptions import ValidationError
+from django.db.models import QuerySet
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from accounts.roles import Role
+
+from . import permissions
+from .errors import Forbidden, GuardFailed, NotFound
+from .models import Adoption, Case
+from .states import CaseStatus
+
+
+def can_report_adoption(user, case: Case) -> bool:
+    """Signed-in submitters and recommenders of another region may report; not for their own case."""
+    role = permissions.role_of(user)
+    if role not in (Role.SUBMITTER, Role.RECOMMENDER) or user.region is None:
+        return False
+    return case.status == CaseStatus.PUBLISHED and not permissions.region_in_scope(user, case.region)
+
+
+def report_adoption(*, case_id: int, by, since, summary: str, results: str = "") -> Adoption:
+    case = Case.objects.filter(pk=case_id, status=CaseStatus.PUBLISHED).select_related("region").first()
+    if case is None:
+        raise NotFound(_("未找到该已发布案例。"))
+    if permissions.role_of(by) not in (Role.SUBMITTER, Role.RECOMMENDER) or by.region is None:
+        raise Forbidden(_("只有申报单位和推荐单位可以报告借鉴推广情况。"))
+    if permissions.region_in_scope(by, case.region):
+        raise GuardFailed(_("这是本地区的案例，请报告其他地区案例的借鉴情况。"))
+    errors: dict[str, list[str]] = {}
+    summary, results = (summary or "").strip(), (results or "").strip()
+    if isinstance(since, str):
+        try:
+            since = date.fromisoformat(since)
+        except ValueError:
+            since = None
+    if not isinstance(since, date):
+        errors["since"] = [_("请填写开始借鉴的日期（如 2026-03-01）。")]
+    elif since > timezone.localdate():
+        errors["since"] = [_("开始借鉴的日期不能晚于今天。")]
+    if not 10 <= len(summary) <= 1000:
+        errors["summary"] = [_("请用 10 至 1000 字说明借鉴了哪些做法。")]
+    if len(results) > 1000:
+        errors["results"] = [_("取得成效不能超过 1000 字。")]
+    if errors:
+        raise ValidationError(errors)
+    return Adoption.objects.create(case=case, region=by.region, reported_by=by, since=since, summary=summary, results=results)
+
+
+def hide_adoption(*, adoption_id: int, by, reason: str) -> Adoption:
+    if not permissions.is_staff_role(by):
+        raise Forbidden(_("只有组织方可以隐藏借鉴报告。"))
+    adoption = Adoption.objects.filter(pk=adoption_id).first()
+    if adoption is None:
+        raise NotFound(_("未找到该借鉴报告。"))
+    adoption.hidden, adoption.hidden_reason = True, (reason or "").strip()[:200]
+    adoption.save(update_fields=["hidden", "hidden_reason"])
+    return adoption
+
+
+def public_adoptions(case: Case) -> QuerySet[Adoption]:
+    return case.adoptions.filter(hidden=False).select_related("region__province")
