@@ -6,12 +6,16 @@ from wagtail.documents import urls as wagtaildocs_urls
 
 from cases import urls as case_file_urls
 from cases.api import urls as api_urls
+from website import urls as website_urls
+from website import urls_data as website_data_urls
 
 urlpatterns = [
     path("admin/", include(wagtailadmin_urls)),
     path("documents/", include(wagtaildocs_urls)),
     path("files/", include(case_file_urls)),
     path("api/v1/", include(api_urls)),
+    path("", include(website_data_urls)),
+    path("", include(website_urls)),
 ]
 
 if settings.DEBUG:
