@@ -43,6 +43,9 @@ def open_notice(*, campaign: Campaign, by, start: date | None = None) -> BatchRe
     """Put every shortlisted case of the campaign into public notice, with one shared window."""
     if not permissions.is_staff_role(by):
         raise Forbidden(_("只有组织方可以开始公示。"))
+    if start is not None and start < timezone.localdate(timezone=campaign.tzinfo):
+        # A past start would shorten (or skip) the N days the public has to object.
+        raise GuardFailed(_("公示开始日期不能早于今天。"))
     starts, ends = notice_window(campaign, start)
     report = BatchReport()
     cases = list(Case.objects.filter(campaign=campaign, status=CaseStatus.SHORTLISTED).order_by("pk"))

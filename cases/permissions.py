@@ -140,6 +140,8 @@ def _sees_all_files(user, case: Case) -> bool:
 
 def can_view_attachment(user, attachment: CaseAttachment) -> bool:
     case = attachment.case
+    if attachment.kind == "recommendation_letter" and role_of(user) == Role.REVIEWER:
+        return False  # it names the organisation, which a campaign may hide from reviewers
     if _sees_all_files(user, case):
         return True
     return case.status in PUBLIC_STATES and attachment.public and attachment.kind != "recommendation_letter"
@@ -152,11 +154,25 @@ def can_view_image(user, image: CaseImage) -> bool:
 
 def visible_attachments(user, case: Case) -> QuerySet[CaseAttachment]:
     qs = case.attachments.select_related("document")
+    if role_of(user) == Role.REVIEWER:
+        qs = qs.exclude(kind="recommendation_letter")
     if _sees_all_files(user, case):
         return qs
     if case.status in PUBLIC_STATES:
         return qs.filter(public=True).exclude(kind="recommendation_letter")
     return qs.none()
+
+
+def can_view_organisation(user, case: Case) -> bool:
+    """The submitting organisation: hidden from reviewers where the campaign says so (until published)."""
+    if role_of(user) == Role.REVIEWER and case.campaign.hide_organisation_from_reviewers:
+        return case.status in PUBLIC_STATES
+    return True
+
+
+def can_grant_extension(user, case: Case) -> bool:
+    """The secretariat may move one case's own deadline while the case can still be submitted."""
+    return is_staff_role(user) and case.status in EDITABLE_STATES
 
 
 def can_print_application(user, case: Case) -> bool:

@@ -12,6 +12,16 @@ def _media_root(settings, tmp_path):
     shutil.rmtree(tmp_path / "media", ignore_errors=True)
 
 
+@pytest.fixture(autouse=True)
+def _fresh_caches():
+    """Wagtail caches renditions by image id, and ids are reused between tests."""
+    from django.core.cache import caches
+
+    for cache in caches.all():
+        cache.clear()
+    yield
+
+
 @pytest.fixture
 def campaign(db):
     from tests.factories import CampaignFactory

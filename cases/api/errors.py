@@ -49,6 +49,16 @@ EXTRA_LABELS = {
     "value": gettext_lazy("数值"),
     "unit": gettext_lazy("单位"),
     "baseline": gettext_lazy("基线值"),
+    # Reviews, selection and objections.
+    "scores": gettext_lazy("评分"),
+    "comment": gettext_lazy("评审意见"),
+    "final": gettext_lazy("提交"),
+    "start": gettext_lazy("公示开始日期"),
+    "outcome": gettext_lazy("处理结果"),
+    "conclusion": gettext_lazy("核查结论"),
+    "phone": gettext_lazy("联系电话"),
+    "email": gettext_lazy("电子邮箱"),
+    "evidence": gettext_lazy("证明材料"),
 }
 
 

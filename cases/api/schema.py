@@ -6,11 +6,15 @@ from drf_spectacular.generators import SchemaGenerator
 from drf_spectacular.settings import patched_settings
 from drf_spectacular.views import SpectacularJSONAPIView
 
-# Case and campaign states share the field name `status`: name their enums explicitly.
+# Case, campaign and review states share the field name `status` (and objections' outcomes and
+# the two a ruling may give share `outcome`): name their enums explicitly.
 SCHEMA_SETTINGS = {
     "ENUM_NAME_OVERRIDES": {
         "CaseStatusEnum": "cases.states.CaseStatus",
         "CampaignStatusEnum": "cases.states.CampaignStatus",
+        "ReviewStatusEnum": "cases.models.review.ReviewStatus",
+        "ObjectionOutcomeEnum": "cases.models.objections.ObjectionOutcome",
+        "RulingOutcomeEnum": "cases.api.review_serializers.RULING_OUTCOMES",
     },
 }
 

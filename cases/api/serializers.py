@@ -85,7 +85,7 @@ class AttachmentSerializer(serializers.Serializer):
 
 class CaseDetailSerializer(CaseListItemSerializer):
     summary = serializers.CharField()
-    organisation = serializers.CharField()
+    organisation = serializers.SerializerMethodField(help_text="活动设置对评审专家隐去申报单位时，评审专家看到 null")
     organisation_type = BlankAsNullField()
     contact_name = serializers.SerializerMethodField()
     contact_phone = serializers.SerializerMethodField()
@@ -118,6 +118,9 @@ class CaseDetailSerializer(CaseListItemSerializer):
         if key not in self.context:
             self.context[key] = permissions.can_view_contacts(self._user(), case)
         return getattr(case, name) if self.context[key] else None
+
+    def get_organisation(self, case: Case) -> str | None:
+        return case.organisation if permissions.can_view_organisation(self._user(), case) else None
 
     def get_contact_name(self, case: Case) -> str | None:
         return self._contact(case, "contact_name")

@@ -8,21 +8,28 @@ or stale `expected_status`, 403 wrong role, 400 failed guard or missing reason.
 from __future__ import annotations
 
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from drf_spectacular.utils import OpenApiParameter, extend_schema
+from rest_framework.exceptions import ValidationError
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from cases import permissions, workflow
+from cases import notice, permissions, workflow
 
 from .base import CASE_ID, SignedInMixin, errors, visible_case_or_404
+from .fields import local_iso
 from .inputs import TransitionInputSerializer
-from .serializers import HistorySerializer, TransitionResultSerializer, TransitionSerializer
+from .review_serializers import ExtensionResultSerializer
+from .serializers import HistorySerializer, TransitionSerializer
 
 # Inputs a transition may take besides its reason (API.md); anything else is not passed on.
-EXTRA_INPUTS = ("rank", "tier", "deadline")
+EXTRA_INPUTS = ("rank", "tier")
+# Not a state change: the secretariat moves one case's own submission deadline (workflow.grant_extension).
+EXTEND_DEADLINE = "extend_deadline"
+EXTEND_LABEL = gettext_lazy("批准延期")
 NAME = OpenApiParameter(
-    "name", str, OpenApiParameter.PATH, enum=workflow.CASE_TRANSITIONS,
-    description="操作名（DOMAIN.md §4）/ transition name",
+    "name", str, OpenApiParameter.PATH, enum=[*workflow.CASE_TRANSITIONS, EXTEND_DEADLINE],
+    description="操作名（DOMAIN.md §4），另有 extend_deadline（批准延期，需 deadline）/ transition name",
 )
 
 
@@ -35,29 +42,62 @@ class TransitionListView(SignedInMixin, APIView):
     def get(self, request, pk: int):
         case = visible_case_or_404(request.user, pk)
         specs = workflow.available_transitions(case, request.user)
-        return Response(
-            [{"name": s.name, "label": str(s.label), "requires_reason": s.requires_reason} for s in specs]
-        )
+        listed = [{"name": s.name, "label": str(s.label), "requires_reason": s.requires_reason} for s in specs]
+        if permissions.can_grant_extension(request.user, case):
+            listed.append({"name": EXTEND_DEADLINE, "label": str(EXTEND_LABEL), "requires_reason": False})
+        return Response(listed)
 
 
 class TransitionView(SignedInMixin, APIView):
     @extend_schema(
         tags=["workflow"], parameters=[CASE_ID, NAME],
         summary="执行操作 / perform a transition",
-        description="退回、撤回、不予推荐等操作须填写 reason；expected_status 不符时返回 409。",
+        description="退回、撤回、不予推荐等操作须填写 reason；expected_status 不符时返回 409。"
+                    "recommend 可带 rank，shortlist 须带 tier；open_notice 的公示期按活动设定的天数自今天起算。"
+                    "extend_deadline（仅组织方，草稿或退回修改的案例）须带 deadline，返回 deadline_extension。",
         request=TransitionInputSerializer,
-        responses={200: TransitionResultSerializer, **errors(400, 401, 403, 404, 409)},
+        responses={200: ExtensionResultSerializer, **errors(400, 401, 403, 404, 409)},
     )
     def post(self, request, pk: int, name: str):
         form = TransitionInputSerializer(data=request.data)
         form.is_valid(raise_exception=True)
         data = form.validated_data
+        if name == EXTEND_DEADLINE:
+            return self.extend_deadline(request, pk, data)
         extra = {key: data[key] for key in EXTRA_INPUTS if data.get(key) is not None}
+        if name == "open_notice":
+            extra.update(self.notice_window(request.user, pk))
         case = workflow.transition(
             case=pk, name=name, by=request.user, reason=data.get("reason", ""),
             expected_status=data.get("expected_status") or None, **extra,
         )
         return Response({"id": case.pk, "status": case.status})
+
+    @staticmethod
+    def notice_window(user, pk: int) -> dict:
+        """The campaign's window from today, as the batch opening uses (nothing if the case is invisible)."""
+        case = permissions.visible_cases(user).select_related("campaign").filter(pk=pk).first()
+        if case is None:
+            return {}  # the transition answers 404
+        starts, ends = notice.notice_window(case.campaign)
+        return {"notice_starts": starts, "notice_ends": ends}
+
+    @staticmethod
+    def extend_deadline(request, pk: int, data: dict) -> Response:
+        case = visible_case_or_404(request.user, pk)
+        expected = data.get("expected_status")
+        if expected and case.status != expected:
+            raise workflow.InvalidState(
+                _("案例状态已变为“%(now)s”，请刷新后重试。") % {"now": case.get_status_display()}
+            )
+        if not permissions.is_staff_role(request.user):
+            raise workflow.Forbidden(_("只有组织方可以批准延期。"))
+        if data.get("deadline") is None:
+            raise ValidationError({"deadline": [_("请填写新的截止时间，如 2026-11-23T18:00:00+08:00。")]})
+        case = workflow.grant_extension(
+            case=case.pk, by=request.user, deadline=data["deadline"], reason=data.get("reason", "")
+        )
+        return Response({"id": case.pk, "status": case.status, "deadline_extension": local_iso(case.deadline_extension)})
 
 
 class HistoryView(SignedInMixin, APIView):

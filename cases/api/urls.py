@@ -4,7 +4,7 @@ from django.http import JsonResponse
 from django.urls import path, re_path, register_converter
 from django.utils.translation import gettext as _
 
-from . import auth, docs, files, me, public, schema, submissions, transitions
+from . import auth, docs, files, me, notices, public, reviews, schema, selection, submissions, transitions
 
 
 class IdConverter:
@@ -42,9 +42,22 @@ api_patterns = [
     path("submissions/<id:pk>/transitions", transitions.TransitionListView.as_view(), name="api-transitions"),
     path("submissions/<id:pk>/transitions/<str:name>", transitions.TransitionView.as_view(), name="api-transition"),
     path("submissions/<id:pk>/history", transitions.HistoryView.as_view(), name="api-history"),
+    path("submissions/<id:pk>/scores", selection.CaseScoresView.as_view(), name="api-submission-scores"),
+    path("submissions/<id:pk>/objections", selection.CaseObjectionsView.as_view(), name="api-submission-objections"),
     path("campaigns", public.CampaignListView.as_view(), name="api-campaigns"),
     path("campaigns/<str:slug>", public.CampaignDetailView.as_view(), name="api-campaign"),
+    path("campaigns/<str:slug>/ranking", selection.RankingView.as_view(), name="api-campaign-ranking"),
+    path("campaigns/<str:slug>/assignments", selection.AssignmentsView.as_view(), name="api-campaign-assignments"),
+    path("campaigns/<str:slug>/notice", selection.NoticeView.as_view(), name="api-campaign-notice"),
+    path("campaigns/<str:slug>/publish", selection.PublishView.as_view(), name="api-campaign-publish"),
+    path("objections/<id:pk>/ruling", selection.RulingView.as_view(), name="api-objection-ruling"),
     path("regions", public.RegionListView.as_view(), name="api-regions"),
+    path("reviews", reviews.ReviewListView.as_view(), name="api-reviews"),
+    path("reviews/<id:pk>", reviews.ReviewDetailView.as_view(), name="api-review"),
+    path("reviews/<id:pk>/conflict", reviews.ConflictView.as_view(), name="api-review-conflict"),
+    path("notices", notices.NoticeListView.as_view(), name="api-notices"),
+    # Beside GET /cases and /cases/{id} (search/urls_api.py): a different path, no overlap.
+    path("cases/<id:pk>/objections", notices.ObjectionCreateView.as_view(), name="api-case-objections"),
 ]
 # The schema and its reader are not endpoints of the contract, so they stay out of the schema.
 urlpatterns = api_patterns + [

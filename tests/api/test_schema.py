@@ -25,6 +25,20 @@ OPERATIONS = {
     "/api/v1/campaigns": {"get"},
     "/api/v1/campaigns/{slug}": {"get"},
     "/api/v1/regions": {"get"},
+    # Reviews and selection.
+    "/api/v1/reviews": {"get"},
+    "/api/v1/reviews/{id}": {"get", "put"},
+    "/api/v1/reviews/{id}/conflict": {"post"},
+    "/api/v1/submissions/{id}/scores": {"get"},
+    "/api/v1/submissions/{id}/objections": {"get"},
+    "/api/v1/campaigns/{slug}/ranking": {"get"},
+    "/api/v1/campaigns/{slug}/assignments": {"post"},
+    "/api/v1/campaigns/{slug}/notice": {"post"},
+    "/api/v1/campaigns/{slug}/publish": {"post"},
+    "/api/v1/objections/{id}/ruling": {"post"},
+    # Public notice and objections.
+    "/api/v1/notices": {"get"},
+    "/api/v1/cases/{id}/objections": {"post"},
 }
 
 
@@ -67,6 +81,30 @@ def test_lists_are_enveloped_and_shapes_use_the_contracts_names(schema):
     assert set(create["required"]) == {"campaign", "title", "region"}
     assert "status" not in create["properties"]
     assert schema["components"]["securitySchemes"]["bearerAuth"]["scheme"] == "bearer"
+
+
+def test_review_and_selection_shapes_use_the_contracts_names(schema):
+    components = schema["components"]["schemas"]
+    assert set(components["ReviewListItem"]["properties"]) == {"id", "case", "status", "deadline"}
+    assert set(components["RubricCriterion"]["properties"]) == {"code", "name", "description", "max"}
+    assert {"case", "rubric", "scores", "comment", "status", "final"} <= set(components["ReviewDetail"]["properties"])
+    assert {"region", "province", "organisation"} <= set(components["ReviewCase"]["properties"])
+    assert not {"contact_name", "contact_phone", "contact_email"} & set(components["ReviewCase"]["properties"])
+    assert set(components["ReviewInputRequest"]["properties"]) == {"scores", "comment", "final"}
+    assert {"reviewer", "scores", "total", "comment", "final"} <= set(components["CaseScore"]["properties"])
+    row = components["RankingRow"]["properties"]
+    assert {"case", "n_scores", "mean", "trimmed_mean", "normalised", "rank", "status", "tier"} <= set(row)
+    assert {"min", "max", "stdev", "disagreement"} <= set(row)
+    notice = components["NoticeItem"]["properties"]
+    assert {"id", "title", "region", "province", "campaign", "tier", "notice_ends"} <= set(notice)
+    assert set(components["ObjectionInputRequest"]["properties"]) == {"name", "phone", "email", "reason", "evidence"}
+    objection = schema["paths"]["/api/v1/cases/{id}/objections"]["post"]
+    assert {"application/json", "multipart/form-data"} <= set(objection["requestBody"]["content"])
+    assert {"201", "400", "404", "429"} <= set(objection["responses"])
+    name = next(p for p in schema["paths"]["/api/v1/submissions/{id}/transitions/{name}"]["post"]["parameters"]
+                if p["name"] == "name")
+    assert "extend_deadline" in name["schema"]["enum"]
+    assert set(schema["paths"]["/api/v1/reviews/{id}"]["put"]["responses"]) >= {"200", "400", "403", "404", "409"}
 
 
 def test_errors_are_documented(schema):

@@ -109,3 +109,18 @@ def test_recommendation_letter_never_public(cases_by_state):
     att.refresh_from_db()
     assert att.public is False
     assert not permissions.can_view_attachment(AnonymousUser(), att)
+
+
+def test_reviewers_never_see_the_recommendation_letter(campaign):
+    from cases.models import ReviewAssignment
+    from cases.models.cases import AttachmentKind
+
+    case = bring_to("in_review", campaign=campaign)
+    att = case.attachments.get()
+    att.kind = AttachmentKind.RECOMMENDATION_LETTER
+    att.save()
+    reviewer = ReviewAssignment.objects.filter(case=case).first().reviewer
+    assert permissions.can_view_case(reviewer, case)
+    assert not permissions.can_view_attachment(reviewer, att)
+    assert list(permissions.visible_attachments(reviewer, case)) == []
+    assert permissions.can_view_attachment(factories.secretariat(username="sec"), att)
