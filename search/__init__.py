@@ -1,0 +1,1 @@
+"""The public case search: one port (`search.service`), two adapters (`search.backends`)."""

@@ -4,3 +4,8 @@ from django.apps import AppConfig
 class SearchConfig(AppConfig):
     name = "search"
     verbose_name = "检索"
+
+    def ready(self) -> None:
+        from .indexing import connect
+
+        connect(self)

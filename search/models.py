@@ -1,0 +1,83 @@
+"""The database backend's index, and the queue of Elasticsearch work still to do.
+
+The database index is always maintained, even when Elasticsearch answers: it is the fallback
+when the cluster is down. One `CaseIndex` row per published case, its terms in `IndexTerm`
+(a posting list: one row per term and case, with its count per field) and its filter values
+in `CaseFacet` (one row per dimension and value, so multi-valued fields count with GROUP BY).
+"""
+
+from __future__ import annotations
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class CaseIndex(models.Model):
+    case = models.OneToOneField("cases.Case", primary_key=True, on_delete=models.CASCADE, related_name="+")
+    title = models.CharField(max_length=200)
+    published_at = models.DateTimeField(null=True, db_index=True)
+    # Field lengths in terms, for BM25's length normalisation.
+    len_title = models.PositiveIntegerField(default=0)
+    len_summary = models.PositiveIntegerField(default=0)
+    len_about = models.PositiveIntegerField(default=0)
+    len_body = models.PositiveIntegerField(default=0)
+    # A hash of the indexed content: `search_check` finds rows that are out of date.
+    digest = models.CharField(max_length=64)
+    indexed_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = _("检索索引")
+        verbose_name_plural = _("检索索引")
+
+    def __str__(self) -> str:
+        return self.title
+
+
+class IndexTerm(models.Model):
+    term = models.CharField(max_length=32)
+    case = models.ForeignKey(CaseIndex, on_delete=models.CASCADE, related_name="terms")
+    title = models.PositiveSmallIntegerField(default=0)
+    summary = models.PositiveSmallIntegerField(default=0)
+    about = models.PositiveSmallIntegerField(default=0)
+    body = models.PositiveSmallIntegerField(default=0)
+
+    class Meta:
+        indexes = [models.Index(fields=["term", "case"], name="search_term_case")]
+
+    def __str__(self) -> str:
+        return self.term
+
+
+class CaseFacet(models.Model):
+    case = models.ForeignKey(CaseIndex, on_delete=models.CASCADE, related_name="facets")
+    dimension = models.CharField(max_length=16)
+    value = models.CharField(max_length=80)
+
+    class Meta:
+        indexes = [models.Index(fields=["dimension", "value", "case"], name="search_facet_value")]
+
+    def __str__(self) -> str:
+        return f"{self.dimension}={self.value}"
+
+
+class PendingIndexOp(models.Model):
+    """Elasticsearch work not done yet (or that failed): one row per case, retried later.
+
+    The row names the case only; whoever retries reads the case's current state and indexes
+    or removes it accordingly, so repeated or reordered attempts cannot go wrong.
+    """
+
+    case_id = models.BigIntegerField(unique=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    # Bumped whenever the case changes again: a retry only clears work it has seen.
+    requested_at = models.DateTimeField()
+    attempts = models.PositiveIntegerField(default=0)
+    last_error = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["created_at", "pk"]
+        verbose_name = _("待同步的检索操作")
+        verbose_name_plural = _("待同步的检索操作")
+
+    def __str__(self) -> str:
+        return f"case {self.case_id}"

@@ -4,6 +4,8 @@ from django.http import JsonResponse
 from django.urls import path, re_path, register_converter
 from django.utils.translation import gettext as _
 
+from search import urls_api as search_api_urls
+
 from . import auth, docs, files, me, notices, public, reviews, schema, selection, submissions, transitions
 
 
@@ -58,6 +60,7 @@ api_patterns = [
     path("notices", notices.NoticeListView.as_view(), name="api-notices"),
     # Beside GET /cases and /cases/{id} (search/urls_api.py): a different path, no overlap.
     path("cases/<id:pk>/objections", notices.ObjectionCreateView.as_view(), name="api-case-objections"),
+    *search_api_urls.urlpatterns,
 ]
 # The schema and its reader are not endpoints of the contract, so they stay out of the schema.
 urlpatterns = api_patterns + [

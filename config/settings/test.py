@@ -12,3 +12,19 @@ STORAGES = {
     **STORAGES,  # noqa: F405
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
+
+# Security thresholds out of the way of the other tests; tests/security lowers them per test
+# (pytest-django's `settings` fixture).
+LOGIN_LOCKOUT_FAILURES = 10_000
+LOGIN_IP_MAX_FAILURES = 100_000
+RATE_LIMITS = [{**rule, "limit": 1_000_000} for rule in RATE_LIMITS]  # noqa: F405
+TOTP_ENABLED = False
+# Each test rolls back its rows and gets a fresh MEDIA_ROOT, but a cached rendition would outlive
+# both (SQLite reuses ids; re-encoded uploads of the same test image have the same hash).
+CACHES = {
+    "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
+    "renditions": {"BACKEND": "django.core.cache.backends.dummy.DummyCache"},
+}
+
+# Never reach a real cluster from the general suite; the opt-in ES tests read the environment.
+ELASTICSEARCH_URL = ""

@@ -13,6 +13,8 @@ pytestmark = pytest.mark.django_db
 OPERATIONS = {
     "/api/v1/auth/token": {"post", "delete"},
     "/api/v1/me": {"get"},
+    "/api/v1/cases": {"get"},
+    "/api/v1/cases/{id}": {"get"},
     "/api/v1/submissions": {"get", "post"},
     "/api/v1/submissions/{id}": {"get", "patch"},
     "/api/v1/submissions/{id}/images": {"get", "post"},

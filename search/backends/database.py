@@ -1,0 +1,237 @@
+"""The embedded backend: Chinese-aware full-text search in SQLite or PostgreSQL.
+
+Indexing writes one `CaseIndex` row, its posting rows and its facet rows per published case.
+Searching matches in SQL (`db_query`), scores the matched cases' postings with BM25F in
+Python (`ranking`), counts facets with aggregate queries and highlights only the page shown.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Iterable
+
+from django.db import connections, router, transaction
+from django.db.models import Avg, Count
+
+from cases.models import Case
+
+from .. import highlight
+from ..extract import BODY_SECTIONS, CaseText, case_text, suggestion_inputs
+from ..facets import build_facets
+from ..models import CaseFacet, CaseIndex, IndexTerm
+from ..query import SearchHit, SearchQuery, SearchResults
+from ..segment import AnalysedQuery, analyse, field_length, field_terms, normalise, words
+from . import Progress, db_query, ranking
+
+BATCH = 2000
+MAX_TF = 32767
+# What is written to IndexTerm: term, case id, counts in title, summary, about, body.
+PostingRow = tuple[str, int, int, int, int, int]
+
+
+def _rows(text: CaseText) -> tuple[CaseIndex, list[PostingRow], list[CaseFacet]]:
+    per_field = {name: field_terms(value, unigrams=name != "body") for name, value in text.fields.items()}
+    row = CaseIndex(
+        case_id=text.case_id, title=text.title, published_at=text.published_at, digest=text.digest(),
+        **{f"len_{name}": field_length(counts) for name, counts in per_field.items()},
+    )
+    terms = set().union(*per_field.values())
+    postings = [
+        (term, text.case_id, *(min(per_field[name].get(term, 0), MAX_TF) for name in ranking.FIELDS))
+        for term in sorted(terms)
+    ]
+    facets = [
+        CaseFacet(case_id=text.case_id, dimension=dim, value=str(value))
+        for dim, values in text.facets.items()
+        for value in values
+    ]
+    return row, postings, facets
+
+
+def _insert_postings(rows: list[PostingRow]) -> None:
+    """Plain multi-row INSERTs: about five times faster than building ~1,000 model instances
+    per case for `bulk_create`, and the same SQL on SQLite and PostgreSQL."""
+    connection = connections[router.db_for_write(IndexTerm)]
+    quote = connection.ops.quote_name
+    columns = ", ".join(quote(IndexTerm._meta.get_field(f).column) for f in ("term", "case", *ranking.FIELDS))
+    # Only identifiers from the model's metadata go into the SQL; the values are parameters.
+    sql = f"INSERT INTO {quote(IndexTerm._meta.db_table)} ({columns}) VALUES ({', '.join(['%s'] * 6)})"  # noqa: S608
+    with connection.cursor() as cursor:
+        for start in range(0, len(rows), BATCH):
+            cursor.executemany(sql, rows[start : start + BATCH])
+
+
+class DatabaseBackend:
+    name = "database"
+
+    def __init__(self, params: ranking.Params = ranking.DEFAULT):
+        self.params = params
+
+    # --- indexing ----------------------------------------------------------------------
+
+    def index_texts(self, texts: list[CaseText]) -> int:
+        """Replace the index rows of these cases (one transaction, batched inserts)."""
+        if not texts:
+            return 0
+        built = [_rows(t) for t in texts]
+        with transaction.atomic():
+            self.remove_cases([t.case_id for t in texts])
+            CaseIndex.objects.bulk_create([row for row, _p, _f in built])
+            _insert_postings([p for _r, postings, _f in built for p in postings])
+            CaseFacet.objects.bulk_create([f for _r, _p, facets in built for f in facets], batch_size=BATCH)
+        return len(texts)
+
+    def index_cases(self, cases: Iterable[Case]) -> int:
+        return self.index_texts([case_text(c) for c in cases])
+
+    def remove_cases(self, case_ids: Iterable[int]) -> None:
+        ids = list(case_ids)
+        for start in range(0, len(ids), 500):
+            chunk = ids[start : start + 500]
+            IndexTerm.objects.filter(case_id__in=chunk).delete()
+            CaseFacet.objects.filter(case_id__in=chunk).delete()
+            CaseIndex.objects.filter(pk__in=chunk).delete()
+
+    def indexed_ids(self) -> set[int]:
+        return set(CaseIndex.objects.values_list("pk", flat=True))
+
+    def digests(self) -> dict[int, str]:
+        return dict(CaseIndex.objects.values_list("pk", "digest"))
+
+    def rebuild(self, cases: Iterable[Case], total: int, progress: Progress | None = None) -> int:
+        """Index every given case, then drop rows of cases no longer given."""
+        done, batch, seen = 0, [], set()
+        for case in cases:
+            batch.append(case_text(case))
+            seen.add(case.pk)
+            if len(batch) >= 50:
+                done += self.index_texts(batch)
+                batch = []
+                if progress:
+                    progress(done, total)
+        done += self.index_texts(batch)
+        if progress:
+            progress(done, total)
+        self.remove_cases(self.indexed_ids() - seen)
+        return done
+
+    # --- searching ---------------------------------------------------------------------
+
+    def _stats(self, terms: Iterable[str]) -> ranking.Stats:
+        agg = CaseIndex.objects.aggregate(
+            n=Count("pk"), **{f: Avg(f"len_{f}") for f in ranking.FIELDS}
+        )
+        df = dict(
+            IndexTerm.objects.filter(term__in=sorted(set(terms))).values_list("term").annotate(n=Count("id")).order_by()
+        )
+        return ranking.Stats(n_docs=agg["n"] or 0, avg_length={f: agg[f] or 1.0 for f in ranking.FIELDS}, df=df)
+
+    def _postings(self, weights: dict[str, float], case_ids) -> list[ranking.Posting]:
+        rows = IndexTerm.objects.filter(term__in=sorted(weights), case_id__in=case_ids).values_list(
+            "case_id", "term", "title", "summary", "about", "body",
+            "case__len_title", "case__len_summary", "case__len_about", "case__len_body",
+        )
+        Posting = ranking.Posting
+        return [Posting(cid, term, (t, s, a, b), (lt, ls, la, lb)) for cid, term, t, s, a, b, lt, ls, la, lb in rows]
+
+    def search(self, query: SearchQuery) -> SearchResults:
+        filters = query.filters
+        aq = analyse(query.q) if query.q else None
+        if aq is not None and not aq.groups:
+            # Nothing searchable (only punctuation): nothing matches, like an analyzer with no tokens.
+            return SearchResults([], 0, build_facets({}), self.name, query.page, query.page_size)
+        text = db_query.text_match(aq) if aq else None
+        matched = db_query.base(text, filters)
+        scores: dict[int, float] = {}
+        if query.ranked_by_text:
+            postings = self._postings(aq.weights, matched.values("pk"))
+            phrases = [g.phrase for g in aq.groups]
+            scores = ranking.score(postings, aq.weights, self._stats(aq.weights), self.params, phrases)
+            total = len(scores)
+            # Equal scores: the newer case (higher id) first, a stable order for paging.
+            ranked = sorted(scores, key=lambda cid: (round(scores[cid], 9), cid), reverse=True)
+            ids = ranked[query.offset : query.offset + query.page_size]
+        else:
+            # Date order needs no scores: SQL sorts and pages, whether or not there is text.
+            total = matched.count()
+            page = matched.order_by("-published_at", "-pk").values_list("pk", flat=True)
+            ids = list(page[query.offset : query.offset + query.page_size])
+        facets = build_facets(db_query.facet_counts(text, filters))
+        hits = self._hits(ids, scores, aq)
+        return SearchResults(hits, total, facets, self.name, query.page, query.page_size)
+
+    def _hits(self, ids: list[int], scores: dict[int, float], aq: AnalysedQuery | None) -> list[SearchHit]:
+        """Hits in `ids` order with escaped, marked title and text fragment (one query)."""
+        if not ids:
+            return []
+        texts = {row["pk"]: row for row in Case.objects.filter(pk__in=ids).values("pk", "title", "summary", *BODY_SECTIONS)}
+        hits = []
+        for cid in ids:
+            row = texts.get(cid)
+            if row is None:
+                continue
+            hits.append(SearchHit(case_id=cid, score=scores.get(cid), highlight=_highlight(row, aq)))
+        return hits
+
+    # --- related and suggestions -------------------------------------------------------
+
+    def related(self, case_id: int, limit: int = 5) -> list[SearchHit]:
+        """Cases sharing distinctive terms and taxonomy with `case_id` (never itself)."""
+        rows = IndexTerm.objects.filter(case_id=case_id).values_list("term", "title", "summary", "body")
+        weight = Counter({term: 3 * t + 2 * s + b for term, t, s, b in rows if len(term) >= 2})
+        if not weight:
+            return []
+        candidates = [term for term, _n in weight.most_common(80)]
+        stats = self._stats(candidates)
+        tfidf = {t: weight[t] * ranking.idf(stats.n_docs, stats.df.get(t, 1)) for t in candidates}
+        chosen = dict(sorted(tfidf.items(), key=lambda kv: kv[1], reverse=True)[:25])
+        top = max(chosen.values())
+        weights = {t: v / top for t, v in chosen.items()}
+        others = CaseIndex.objects.exclude(pk=case_id).values("pk")
+        postings = self._postings(weights, others)
+        text_scores = ranking.score(postings, weights, stats, self.params)
+        best = sorted(text_scores, key=lambda c: (text_scores[c], c), reverse=True)[:50]
+        if not best:
+            return []
+        facets: dict[int, dict[str, set]] = {}
+        for cid, dim, value in CaseFacet.objects.filter(
+            case_id__in=[case_id, *best], dimension__in=("group", "task", "scenario")
+        ).values_list("case_id", "dimension", "value"):
+            facets.setdefault(cid, {}).setdefault(dim, set()).add(value)
+        mine = facets.get(case_id, {})
+        top_text = max(text_scores[c] for c in best) or 1.0
+
+        def total(cid: int) -> float:
+            theirs = facets.get(cid, {})
+            shared = {d: len(mine.get(d, set()) & theirs.get(d, set())) for d in ("group", "task", "scenario")}
+            return text_scores[cid] / top_text + 0.2 * shared["group"] + 0.1 * shared["task"] + 0.05 * shared["scenario"]
+
+        ranked = sorted(best, key=lambda c: (total(c), c), reverse=True)[:limit]
+        return self._hits(ranked, {c: total(c) for c in ranked}, None)
+
+    def suggest(self, prefix: str, limit: int = 8) -> list[str]:
+        """Project names and words from titles that start with `prefix`, then matching titles."""
+        prefix = " ".join((prefix or "").split())[:50]
+        if not prefix:
+            return []
+        wanted = normalise(prefix)
+        titles = list(
+            CaseIndex.objects.filter(title__icontains=prefix).order_by("-published_at", "-pk").values_list("title", flat=True)[:200]
+        )
+        found: Counter[str] = Counter()
+        for title in titles:
+            parts = suggestion_inputs(title)[1:] + [w for w in words(normalise(title)) if len(w) >= 2]
+            found.update({p for p in parts if normalise(p).startswith(wanted) and normalise(p) != wanted})
+        ranked = [p for p, _n in sorted(found.items(), key=lambda kv: (-kv[1], kv[0]))]
+        ranked += sorted(titles, key=lambda t: not normalise(t).startswith(wanted))
+        return list(dict.fromkeys(ranked))[:limit]
+
+
+def _highlight(row: dict, aq: AnalysedQuery | None) -> dict[str, str]:
+    summary = row["summary"] or ""
+    if aq is None:
+        return {"title": highlight.mark(row["title"], []), "text": highlight.plain_fragment(summary)}
+    needles = aq.needles
+    body = "\n".join(row[s] or "" for s in BODY_SECTIONS)
+    text = highlight.fragment(summary, needles) or highlight.fragment(body, needles) or highlight.plain_fragment(summary)
+    return {"title": highlight.highlight_all(row["title"], needles), "text": text}

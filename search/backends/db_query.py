@@ -1,0 +1,92 @@
+"""SQL for the database backend: text matching, filters and facet counts.
+
+Matching is one GROUP BY over the posting rows of the query's terms, with a HAVING clause
+that applies the match rules of `search.segment.analyse`; the same subquery feeds scoring,
+counting and the facets, so all of them agree. Everything is plain SQL that SQLite and
+PostgreSQL both run, and the number of queries does not depend on the page size.
+"""
+
+from __future__ import annotations
+
+from django.db.models import Case, Count, F, IntegerField, QuerySet, Value, When
+from django.db.models import Q as DQ
+from django.db.models.lookups import Exact, GreaterThanOrEqual
+
+from ..models import CaseFacet, CaseIndex, IndexTerm
+from ..query import DIMENSIONS
+from ..segment import AnalysedQuery
+
+
+def _one_if(*conditions) -> Case:
+    return Case(*(When(c, then=Value(1)) for c in conditions), default=Value(0), output_field=IntegerField())
+
+
+def _sum(expressions: list):
+    total = expressions[0]
+    for e in expressions[1:]:
+        total = total + e
+    return total
+
+
+def text_match(aq: AnalysedQuery) -> QuerySet:
+    """Ids (as a `values("case_id")` subquery) of the cases that match the analysed query."""
+    atoms = aq.atoms
+    terms = sorted(set().union(*atoms))
+    counts = {f"a{i}": Count("id", filter=DQ(term__in=sorted(atom))) for i, atom in enumerate(atoms)}
+    index = {atom: f"a{i}" for i, atom in enumerate(atoms)}
+    qs = IndexTerm.objects.filter(term__in=terms).values("case_id").annotate(**counts)
+
+    def has(atom) -> Exact:
+        # Terms are unique per case, so "all present" is "as many rows as terms".
+        return Exact(F(index[atom]), len(atom))
+
+    groups = []
+    for group in aq.groups:
+        conditions = [has(group.phrase)]
+        if group.words:
+            words = _sum([_one_if(has(w)) for w in group.words])
+            conditions.append(GreaterThanOrEqual(words, group.words_needed))
+        groups.append(_one_if(*conditions))
+    qs = qs.annotate(matched_groups=_sum(groups)).filter(matched_groups__gte=aq.groups_needed)
+    return qs.values("case_id")
+
+
+def filter_ids(qs: QuerySet, filters: dict[str, tuple], exclude: str | None = None) -> QuerySet:
+    """`CaseIndex` rows with every filter but `exclude` applied (OR within, AND across)."""
+    for dim, values in filters.items():
+        if dim == exclude:
+            continue
+        qs = qs.filter(
+            pk__in=CaseFacet.objects.filter(dimension=dim, value__in=[str(v) for v in values]).values("case_id")
+        )
+    return qs
+
+
+def base(text: QuerySet | None, filters: dict[str, tuple], exclude: str | None = None) -> QuerySet:
+    qs = CaseIndex.objects.all()
+    if text is not None:
+        qs = qs.filter(pk__in=text)
+    return filter_ids(qs, filters, exclude)
+
+
+def facet_counts(text: QuerySet | None, filters: dict[str, tuple]) -> dict[str, dict]:
+    """{dimension: {value: count}}; a dimension's counts ignore its own filter (API.md).
+
+    Dimensions without a filter of their own share one aggregate query; each filtered
+    dimension needs its own, so it is 1 + (number of filtered dimensions) queries.
+    """
+    counts: dict[str, dict] = {dim: {} for dim in DIMENSIONS}
+    plans = [(tuple(d for d in DIMENSIONS if d not in filters), None)]
+    plans += [((dim,), dim) for dim in DIMENSIONS if dim in filters]
+    for dims, exclude in plans:
+        if not dims:
+            continue
+        rows = (
+            CaseFacet.objects.filter(dimension__in=dims, case_id__in=base(text, filters, exclude).values("pk"))
+            .values_list("dimension", "value")
+            .annotate(n=Count("id"))
+            .order_by()
+        )
+        for dim, value, n in rows:
+            counts[dim][int(value) if dim == "year" else value] = n
+    return counts

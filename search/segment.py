@@ -1,0 +1,201 @@
+"""Chinese-aware terms for the database backend: jieba words plus CJK character bigrams.
+
+A run of Chinese characters is one token to SQLite FTS5 and PostgreSQL, so we make our own
+terms. Bigrams find any fragment of two or more characters, even one that cuts across word
+boundaries ("术服务老" in "运用智能技术服务老年人"); jieba words of three or more characters
+reward matches on whole words. Terms are told apart by length: one character is a unigram
+(kept for short fields only, so a one-character query works without bloating the index),
+two are a bigram, three or more a word; Latin letters and digits form their own tokens.
+"""
+
+from __future__ import annotations
+
+import logging
+import math
+import re
+import threading
+import unicodedata
+from collections import Counter
+from collections.abc import Iterator
+from dataclasses import dataclass
+
+HAN = "\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
+TOKEN_RE = re.compile(rf"([{HAN}]+)|([a-z0-9]+)")
+MAX_TERM_LENGTH = 32
+# Domain words jieba's general dictionary splits or lacks ("适老化" would become 适/老化).
+DOMAIN_WORDS = (
+    "适老化", "智慧助老", "助老", "银龄", "银发", "数字鸿沟", "数字乡村", "数字素养",
+    "数字技能", "数字化转型", "智改数转", "反诈", "电信网络诈骗", "产教融合", "岗课赛证", "新就业形态",
+    "新农人", "村播", "直播带货", "退役军人", "产业工人", "中小企业", "信息无障碍", "无障碍", "人工智能",
+    "网络文明", "数字法治", "终身学习", "创客", "巾帼", "领导干部", "公务员", "一网通办", "健康码",
+    "老年大学", "快递小哥", "外卖骑手", "云课堂", "智能手机",
+)
+
+# Function and question words: not worth requiring when a query is a sentence.
+QUERY_STOPWORDS = frozenset(
+    "怎样 怎么 怎么样 如何 什么 哪些 哪里 为什么 是否 可以 能否 有没有 关于 一些 这个 那个 我们 他们 进行 通过".split()
+)
+
+_jieba_lock = threading.Lock()
+_jieba = None
+
+
+def _tokenizer():
+    """jieba loads its dictionary (~1 s) on first use: do it once per process."""
+    global _jieba
+    if _jieba is None:
+        with _jieba_lock:
+            if _jieba is None:
+                import jieba
+
+                jieba.setLogLevel(logging.WARNING)
+                tokenizer = jieba.Tokenizer()
+                for word in DOMAIN_WORDS:
+                    tokenizer.add_word(word, freq=20000)
+                tokenizer.initialize()
+                _jieba = tokenizer
+    return _jieba
+
+
+def normalise(text: str) -> str:
+    """Full-width to half-width, compatibility forms folded, Latin lower-cased."""
+    return unicodedata.normalize("NFKC", text or "").lower()
+
+
+def runs(text: str) -> Iterator[tuple[str, bool]]:
+    """(run, is_han) for each run of Chinese characters or of Latin letters and digits."""
+    for match in TOKEN_RE.finditer(normalise(text)):
+        if match.group(1):
+            yield match.group(1), True
+        else:
+            yield match.group(2)[:MAX_TERM_LENGTH], False
+
+
+def bigrams(run: str) -> list[str]:
+    return [run[i : i + 2] for i in range(len(run) - 1)] if len(run) > 1 else [run]
+
+
+def words(run: str) -> list[str]:
+    """jieba words of a Chinese run (HMM on, so unknown names like 银龄 stay whole)."""
+    return [w for w in _tokenizer().cut(run, HMM=True) if w.strip()]
+
+
+def index_words(run: str) -> list[str]:
+    """Words for the index: jieba's search mode also yields the known words inside long
+    ones ("中小学生" gives 中小学, 小学生 and 中小学生), so a query word matches either."""
+    return [w for w in _tokenizer().cut_for_search(run, HMM=True) if w.strip()]
+
+
+def field_terms(text: str, *, unigrams: bool = False) -> Counter[str]:
+    """Term frequencies of one field: bigrams, words of 3+ characters, Latin/digit tokens."""
+    counts: Counter[str] = Counter()
+    for run, is_han in runs(text):
+        if not is_han:
+            counts[run] += 1
+            continue
+        if len(run) > 1:
+            counts.update(bigrams(run))
+        if unigrams or len(run) == 1:
+            counts.update(run)
+        counts.update(w for w in index_words(run) if 3 <= len(w) <= MAX_TERM_LENGTH)
+    return counts
+
+
+def field_length(counts: Counter[str]) -> int:
+    """Length for BM25's normalisation: bigrams and tokens (unigrams don't count twice)."""
+    return sum(n for term, n in counts.items() if len(term) != 1 or not _is_han(term))
+
+
+def _is_han(text: str) -> bool:
+    return bool(text) and all(_han_char(c) for c in text)
+
+
+def _han_char(c: str) -> bool:
+    o = ord(c)
+    return 0x3400 <= o <= 0x4DBF or 0x4E00 <= o <= 0x9FFF or 0xF900 <= o <= 0xFAFF
+
+
+# --- queries ---------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Group:
+    """One run of the query. It matches a case that has every `phrase` term, or (when the
+    run splits into words that cover most of it) at least `words_needed` of its words."""
+
+    phrase: frozenset[str]
+    words: tuple[frozenset[str], ...] = ()
+    words_needed: int = 0
+
+
+@dataclass(frozen=True)
+class AnalysedQuery:
+    groups: tuple[Group, ...]
+    groups_needed: int
+    weights: dict[str, float]
+    needles: tuple[str, ...]
+
+    @property
+    def atoms(self) -> list[frozenset[str]]:
+        """Each term set whose presence is checked, deduplicated, in a stable order."""
+        seen: dict[frozenset[str], None] = {}
+        for g in self.groups:
+            seen.setdefault(g.phrase)
+            for w in g.words:
+                seen.setdefault(w)
+        return list(seen)
+
+    @property
+    def terms(self) -> set[str]:
+        return set(self.weights)
+
+
+WORD_WEIGHT = 2.0
+TOKEN_WEIGHT = 1.5
+PHRASE_LENGTH_FOR_WORDS = 3
+WORD_COVERAGE = 0.6
+
+
+def needed(n: int) -> int:
+    """All of up to three parts, three quarters of more (like Elasticsearch's "3<75%")."""
+    return n if n <= 3 else math.ceil(0.75 * n)
+
+
+def analyse(query: str) -> AnalysedQuery:
+    """The terms, match rules and highlight needles of a user's query.
+
+    The text is only ever data: there is no syntax, so nothing a user types can change the
+    structure of the search.
+    """
+    groups: dict[frozenset[str], Group] = {}
+    weights: dict[str, float] = {}
+    needles: dict[str, None] = {}
+    for run, is_han in runs(query):
+        needles.setdefault(run)
+        if not is_han or len(run) == 1:
+            groups.setdefault(frozenset([run]), Group(frozenset([run])))
+            weights[run] = max(weights.get(run, 0), TOKEN_WEIGHT if not is_han else 1.0)
+            continue
+        grams = bigrams(run)
+        for gram in grams:
+            weights.setdefault(gram, 1.0)
+            needles.setdefault(gram)
+        parts = [w for w in words(run) if len(w) >= 2]
+        for w in parts:
+            needles.setdefault(w)
+            if len(w) >= 3:
+                weights[w] = WORD_WEIGHT
+        group = Group(frozenset(grams))
+        covered = sum(len(w) for w in parts) / len(run)
+        if len(run) >= PHRASE_LENGTH_FOR_WORDS and parts and parts != [run] and covered >= WORD_COVERAGE:
+            kept = [w for w in parts if w not in QUERY_STOPWORDS] or parts
+            word_atoms = tuple(dict.fromkeys(frozenset(bigrams(w)) for w in kept))
+            group = Group(group.phrase, word_atoms, needed(len(word_atoms)))
+        groups.setdefault(group.phrase, group)
+    ordered = tuple(groups.values())
+    return AnalysedQuery(
+        groups=ordered,
+        groups_needed=needed(len(ordered)),
+        weights=weights,
+        needles=tuple(sorted(needles, key=len, reverse=True)),
+    )

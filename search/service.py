@@ -1,0 +1,95 @@
+"""The public entry points of the search: `search_cases`, `related_cases`, `suggest`.
+
+Elasticsearch answers when it is configured and up; otherwise the database backend does,
+and the results say so (`backend`). After a failure Elasticsearch is left alone for a short
+while (`SEARCH_ES_RETRY_AFTER`), so an outage costs one timeout, not one per request.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+import time
+from collections.abc import Callable
+from typing import TypeVar
+
+from cases.models import Case
+
+from . import conf
+from .backends import BackendUnavailable, SearchBackend, database_backend, elasticsearch_backend
+from .facets import check_codes
+from .query import SearchHit, SearchQuery, SearchResults
+
+logger = logging.getLogger(__name__)
+T = TypeVar("T")
+
+
+class _Breaker:
+    """Remembers that Elasticsearch failed recently (per process)."""
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._down_until = 0.0
+
+    def is_open(self) -> bool:
+        return time.monotonic() < self._down_until
+
+    def trip(self) -> None:
+        with self._lock:
+            self._down_until = time.monotonic() + conf.retry_after()
+
+    def reset(self) -> None:
+        with self._lock:
+            self._down_until = 0.0
+
+
+breaker = _Breaker()
+
+
+def elasticsearch_configured() -> bool:
+    return conf.backend_name() == "elasticsearch"
+
+
+def backends() -> list[SearchBackend]:
+    """The backends to try, in order: Elasticsearch first when configured and not known down."""
+    chain: list[SearchBackend] = []
+    if elasticsearch_configured() and not breaker.is_open():
+        chain.append(elasticsearch_backend())
+    chain.append(database_backend())
+    return chain
+
+
+def _answer(call: Callable[[SearchBackend], T]) -> T:
+    """The first backend's answer; Elasticsearch failing (or misbehaving) hands over to the database."""
+    chain = backends()
+    for backend in chain[:-1]:
+        try:
+            return call(backend)
+        except BackendUnavailable as exc:
+            breaker.trip()
+            logger.warning("search: %s unavailable (%s); answering from the database backend", backend.name, exc)
+        except Exception:
+            # A bug in the adapter must not take the public search down: log it loudly, fall back.
+            breaker.trip()
+            logger.exception("search: %s failed; answering from the database backend", backend.name)
+    return call(chain[-1])
+
+
+def search_cases(query: SearchQuery) -> SearchResults:
+    """Published cases matching `query`, with facets; raises `QueryError` for invalid input."""
+    check_codes(query)
+    return _answer(lambda backend: backend.search(query))
+
+
+def related_cases(case: Case | int, limit: int = 5) -> list[SearchHit]:
+    """Published cases like `case` (by shared terms and taxonomy), never the case itself."""
+    case_id = case.pk if isinstance(case, Case) else case
+    return _answer(lambda backend: backend.related(case_id, limit))
+
+
+def suggest(prefix: str, limit: int = 8) -> list[str]:
+    """Completions for what a person has typed so far (titles and project names)."""
+    prefix = " ".join((prefix or "").split())
+    if not prefix or len(prefix) > 50:
+        return []
+    return _answer(lambda backend: backend.suggest(prefix, limit))
