@@ -1,6 +1,14 @@
 from django.apps import AppConfig
 
+from .compilation.signals import connect as connect_compilation
+
 
 class WebsiteConfig(AppConfig):
     name = "website"
     verbose_name = "公众网站"
+
+    def ready(self) -> None:
+        from .renditions import connect
+
+        connect()
+        connect_compilation()  # the 典型案例汇编 (website/compilation/signals.py)

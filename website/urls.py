@@ -1,6 +1,20 @@
-"""Public pages served by views (the library, case pages, notices); Wagtail serves the rest."""
+"""Public pages served by views (the library, case pages, campaigns, notices, display switch).
 
-from django.urls import path  # noqa: F401  (routes are added as pages land)
+The home page, /about/ and /privacy/ are Wagtail pages, served by Wagtail's catch-all.
+"""
+
+from django.urls import path
+
+from . import views
 
 app_name = "website"
-urlpatterns: list = []
+urlpatterns = [
+    path("cases/", views.library, name="library"),
+    path("cases/<int:pk>/", views.case_detail, name="case"),
+    path("campaigns/", views.campaign_list, name="campaigns"),
+    path("campaigns/<slug:slug>/", views.campaign_detail, name="campaign"),
+    path("notices/", views.notice_list, name="notices"),
+    path("notices/<int:pk>/", views.notice_detail, name="notice"),
+    path("notices/<int:pk>/received/", views.objection_received, name="objection_received"),
+    path("display/", views.display_switch, name="display"),
+]

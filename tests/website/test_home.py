@@ -34,7 +34,7 @@ def test_home_shows_chinese_content_and_published_counts(client, campaign):
     assert "最新发布的典型案例" in html
     assert published.title in html and "浙江已发布案例" in html
     counts = response.context["counts"]
-    assert counts == {"cases": 2, "provinces": 2, "campaigns": 1}
+    assert counts == {"cases": 2, "provinces": 2, "campaigns": 1, "adoptions": 0}
     assert "广东省 · 广州市" in html
 
 

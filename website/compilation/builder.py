@@ -1,0 +1,178 @@
+"""Build the 典型案例汇编 of a campaign: its published cases as one PDF book.
+
+Only published cases are read (DOMAIN.md §3: never a case in notice, a draft or a revoked one).
+The book is rendered with Typst and the OFL Noto Sans SC font shipped in a pip package, as the
+printable 申报书 is (`cases.printing`): the font is embedded, so Chinese shows wherever the PDF is
+opened. All case text reaches the template as JSON through `sys.inputs`, never as markup.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import logging
+from dataclasses import dataclass
+from decimal import Decimal
+from pathlib import Path
+
+import typst
+from django.conf import settings
+from django.db.models import F, Prefetch
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from cases.models import Campaign, Case, CaseImage, CaseIndicator
+from cases.permissions import PUBLIC_STATES
+from cases.printing import FONT_DIR
+from cases.taxonomies import KeyGroup, OrganisationType, Scenario, SpecialProject, TaskArea, label_of
+
+logger = logging.getLogger(__name__)
+
+TEMPLATE = Path(__file__).resolve().parent / "book.typ"
+# JPEG renditions keep the book small (a PNG cover per case adds up over a hundred chapters).
+COVER_SPEC = "max-1200x900|format-jpeg|jpegquality-80"
+GALLERY_SPEC = "max-800x600|format-jpeg|jpegquality-80"
+SECTIONS = (
+    ("background", _("背景")), ("approach", _("主要做法")), ("outcomes", _("成效")),
+    ("lessons", _("经验启示")), ("replicability", _("可复制推广")),
+)
+
+
+@dataclass
+class Book:
+    """What one build renders: the template's JSON, its fingerprint and the cases it holds."""
+
+    data: dict
+    fingerprint: str
+    case_ids: list[int]
+
+    @property
+    def case_count(self) -> int:
+        return len(self.case_ids)
+
+
+def published_cases(campaign: Campaign):
+    """The campaign's published cases in book order: by tier, then province, then id (3 queries)."""
+    return (
+        Case.objects.filter(campaign=campaign, status__in=PUBLIC_STATES)
+        .select_related("region", "region__province", "tier", "category")
+        .prefetch_related(
+            Prefetch("indicators", queryset=CaseIndicator.objects.order_by("sort_order", "pk")),
+            Prefetch("images", queryset=CaseImage.objects.select_related("image").order_by("sort_order", "pk")),
+        )
+        .order_by(F("tier__sort_order").asc(nulls_last=True), "province_id", "pk")
+    )
+
+
+def published_ids(campaign: Campaign) -> list[int]:
+    return sorted(Case.objects.filter(campaign=campaign, status__in=PUBLIC_STATES).values_list("pk", flat=True))
+
+
+def _number(value: Decimal | None) -> str:
+    if value is None:
+        return ""
+    return f"{value:,.0f}" if value == value.to_integral_value() else f"{value:,.2f}"
+
+
+def _labels(choices, codes) -> str:
+    return "、".join(label_of(choices, c) for c in codes)
+
+
+def _paragraphs(text: str) -> list[str]:
+    return [p.strip() for p in (text or "").splitlines() if p.strip()]
+
+
+def _period(case: Case) -> str:
+    if not case.period_start:
+        return ""
+    end = case.period_end.strftime("%Y年%-m月") if case.period_end else _("至今")
+    return f"{case.period_start:%Y年%-m月} — {end}"
+
+
+def _image(case_image: CaseImage, spec: str, media_root: Path) -> dict | None:
+    """A rendition's path under the Typst root (MEDIA_ROOT); None if the file is missing or broken."""
+    try:
+        rendition = case_image.image.get_rendition(spec)
+        path = Path(rendition.file.path).resolve()
+    except Exception:  # a broken or missing image file must not stop the book
+        logger.warning("compilation: image %s of case %s skipped", case_image.pk, case_image.case_id, exc_info=True)
+        return None
+    if not path.exists() or not path.is_relative_to(media_root):
+        return None
+    return {"path": "/" + path.relative_to(media_root).as_posix(), "alt": case_image.alt}
+
+
+def case_chapter(case: Case, number: int, media_root: Path, base_url: str) -> dict:
+    images = list(case.images.all())
+    cover = next((i for i in images if i.is_cover), images[0] if images else None)
+    facts = [
+        (_("所属地区"), case.region.full_name),
+        (_("申报单位"), case.organisation),
+        (_("单位类型"), label_of(OrganisationType, case.organisation_type) if case.organisation_type else ""),
+        (_("征集方向"), case.category.title if case.category else ""),
+        (_("入选等级"), case.tier.title if case.tier else ""),
+        (_("实施时间"), _period(case)),
+        (_("应用场景"), _labels(Scenario, case.scenarios)),
+        (_("主要任务"), label_of(TaskArea, case.task_area) if case.task_area else ""),
+        (_("重点群体"), _labels(KeyGroup, case.key_groups)),
+        (_("重点工程"), label_of(SpecialProject, case.special_project) if case.special_project else ""),
+    ]
+    return {
+        "id": case.pk,
+        "number": number,
+        "title": case.title,
+        "summary": _paragraphs(case.summary),
+        "facts": [[name, value] for name, value in facts if value],
+        "sections": [
+            {"title": str(title), "paragraphs": paragraphs}
+            for field, title in SECTIONS
+            if (paragraphs := _paragraphs(getattr(case, field)))
+        ],
+        "indicators": [
+            {"name": i.name, "value": _number(i.value), "unit": i.unit, "baseline": _number(i.baseline)}
+            for i in case.indicators.all()
+        ],
+        "cover": _image(cover, COVER_SPEC, media_root) if cover else None,
+        "gallery": [img for i in images if i is not cover and (img := _image(i, GALLERY_SPEC, media_root))],
+        "url": base_url + reverse("website:case", args=[case.pk]),
+    }
+
+
+def book(campaign: Campaign) -> Book:
+    """Gather the book's content; the fingerprint covers everything but the generation date."""
+    media_root = Path(settings.MEDIA_ROOT).resolve()
+    media_root.mkdir(parents=True, exist_ok=True)
+    base_url = settings.WAGTAILADMIN_BASE_URL.rstrip("/")
+    groups: list[dict] = []
+    ids: list[int] = []
+    for number, case in enumerate(published_cases(campaign), start=1):
+        ids.append(case.pk)
+        title = case.tier.title if case.tier else _("入选案例")
+        if not groups or groups[-1]["title"] != title:
+            groups.append({"title": title, "cases": []})
+        groups[-1]["cases"].append(case_chapter(case, number, media_root, base_url))
+    for group in groups:
+        group["heading"] = _("%(tier)s（%(n)d 个）") % {"tier": group["title"], "n": len(group["cases"])}
+    content = {
+        # Part pages (one per tier) only when the campaign's cases have tiers.
+        "parts": any(group["title"] != _("入选案例") for group in groups),
+        "site": str(settings.WAGTAIL_SITE_NAME),
+        "campaign": {"title": campaign.title, "year": campaign.year, "batch": campaign.batch},
+        "count": len(ids),
+        "groups": groups,
+        "campaign_url": base_url + reverse("website:campaign", args=[campaign.slug]),
+    }
+    digest = hashlib.sha256(TEMPLATE.read_bytes())
+    digest.update(json.dumps(content, ensure_ascii=False, sort_keys=True).encode())
+    now = timezone.localtime()
+    data = {**content, "generated": f"{now:%Y年%-m月%-d日}"}
+    return Book(data=data, fingerprint=digest.hexdigest(), case_ids=sorted(ids))
+
+
+def render(book_: Book) -> bytes:
+    media_root = Path(settings.MEDIA_ROOT).resolve()
+    return typst.compile(
+        TEMPLATE.read_bytes(), root=str(media_root), font_paths=[str(FONT_DIR)], ignore_system_fonts=True,
+        sys_inputs={"data": json.dumps(book_.data, ensure_ascii=False)},
+    )

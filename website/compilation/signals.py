@@ -1,0 +1,40 @@
+"""Rebuild a campaign's compilation when one of its cases enters or leaves `published`.
+
+Connected from `WebsiteConfig.ready()`. `case_transitioned` is sent after commit, so a
+rolled-back publication never triggers a build.
+"""
+
+from __future__ import annotations
+
+from django.db import transaction
+
+from cases.states import CaseStatus
+
+
+def on_case_transitioned(sender, *, case, record, **kwargs) -> None:
+    from .tasks import request_build
+
+    if record.to_state == CaseStatus.PUBLISHED:
+        request_build(case.campaign_id)
+    elif record.from_state == CaseStatus.PUBLISHED:
+        request_build(case.campaign_id, drop_current=True)
+
+
+def on_case_saved(sender, *, instance, created: bool, update_fields=None, **kwargs) -> None:
+    """A published case corrected in place: rebuild once the edit commits (transitions are above)."""
+    if created or instance.status != CaseStatus.PUBLISHED or (update_fields and "status" in update_fields):
+        return
+    from .tasks import request_build
+
+    campaign_id = instance.campaign_id
+    transaction.on_commit(lambda: request_build(campaign_id))
+
+
+def connect() -> None:
+    from django.db.models.signals import post_save
+
+    from cases.models import Case
+    from cases.workflow import case_transitioned
+
+    case_transitioned.connect(on_case_transitioned, dispatch_uid="website.compilation")
+    post_save.connect(on_case_saved, sender=Case, dispatch_uid="website.compilation_case_saved")

@@ -1,0 +1,427 @@
+"""The public pages served by views: library, case, campaigns, 公示 and the display switch.
+
+Only published cases reach the library, case and campaign pages; cases in notice are read
+by the notice views alone (DOMAIN.md §3). Each view runs a fixed number of queries.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from django.conf import settings
+from django.contrib.auth.models import AnonymousUser
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.http import Http404, HttpResponseRedirect
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.html import strip_tags
+from django.utils.http import url_has_allowed_host_and_scheme, urlencode
+from django.utils.safestring import mark_safe
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_GET, require_http_methods
+
+from cases import adoptions, notice
+from cases.errors import WorkflowError
+from cases.models import Case
+from cases.permissions import visible_attachments
+from cases.taxonomies import KeyGroup, Scenario, label_of
+from search.facets import labels as facet_labels
+from search.query import MAX_QUERY_LENGTH, QueryError, SearchQuery
+from search.service import related_cases, search_cases
+
+from . import display, selectors
+from .forms import AdoptionForm, ObjectionForm
+from .http import cache_public, no_store
+from .renditions import OG_SPEC, image_url
+
+PAGE_SIZE = 20
+# Facet groups of the library, in the order shown (API dimension names).
+FACETS = (
+    ("campaign", gettext_lazy("征集活动")),
+    ("year", gettext_lazy("年度")),
+    ("province", gettext_lazy("省份")),
+    ("scenario", gettext_lazy("应用场景")),
+    ("task", gettext_lazy("主要任务")),
+    ("group", gettext_lazy("重点群体")),
+    ("tier", gettext_lazy("入选等级")),
+)
+FILTER_KEYS = tuple(key for key, _label in FACETS)
+# Topics offered when a search finds nothing (always have cases in a real library).
+POPULAR_WORDS = ("老年人", "智能手机", "乡村", "数字技能", "志愿者", "网络安全")
+
+
+# --- library -------------------------------------------------------------------------------
+
+
+@dataclass
+class FacetOption:
+    value: str
+    label: str
+    count: int
+    checked: bool
+
+
+def _parse_query(params) -> SearchQuery:
+    """The GET parameters as a SearchQuery; raises QueryError with a Chinese message."""
+    q = params.get("q", "")
+    if len(" ".join(q.split())) > MAX_QUERY_LENGTH:
+        raise QueryError("q", _("检索词不能超过 %(n)d 个字，请精简后重试。") % {"n": MAX_QUERY_LENGTH})
+    filters: dict[str, tuple] = {}
+    for key in FILTER_KEYS:
+        values = [v.strip() for v in params.getlist(key) if v.strip()]
+        if key == "year":
+            if any(not v.isdigit() or len(v) != 4 for v in values):
+                raise QueryError("year", _("年度必须是四位数字，如 2025。"))
+            filters[key] = tuple(int(v) for v in values)
+        else:
+            filters[key] = tuple(values)
+    page_text = params.get("page", "1").strip() or "1"
+    if not page_text.isdigit() or int(page_text) < 1 or len(page_text) > 6:
+        raise QueryError("page", _("页码必须是正整数。"))
+    sort = params.get("sort", "") or "relevance"
+    if sort not in ("relevance", "newest"):
+        raise QueryError("sort", _("排序方式只能是“相关度”或“最新发布”。"))
+    return SearchQuery(q=q, sort=sort, page=int(page_text), page_size=PAGE_SIZE, **filters)
+
+
+def _facet_groups(results, query: SearchQuery | None) -> list[dict]:
+    groups = []
+    for key, title in FACETS:
+        selected = [str(v) for v in getattr(query, key, ())] if query else []
+        options = [
+            FacetOption(str(f.value), f.label, f.count, str(f.value) in selected)
+            for f in (results.facets.get(key, []) if results else [])
+        ]
+        missing = [v for v in selected if v not in {o.value for o in options}]
+        if missing:
+            names = facet_labels(key, [int(v) for v in missing] if key == "year" else missing)
+            options += [FacetOption(v, str(names.get(int(v) if key == "year" else v, v)), 0, True) for v in missing]
+        if options:
+            groups.append({"key": key, "title": title, "options": options, "selected": len(selected)})
+    return groups
+
+
+def _active_filters(request, query: SearchQuery, groups: list[dict]) -> list[dict]:
+    """Each active filter with the URL that removes it (for chips and the empty state)."""
+    names = {(g["key"], o.value): o.label for g in groups for o in g["options"]}
+    out = []
+    for key in FILTER_KEYS:
+        for value in getattr(query, key):
+            params = request.GET.copy()
+            params.setlist(key, [v for v in params.getlist(key) if v != str(value)])
+            params.pop("page", None)
+            out.append({
+                "key": key, "label": names.get((key, str(value)), str(value)),
+                "title": dict(FACETS)[key], "remove_url": "?" + params.urlencode(),
+            })
+    return out
+
+
+def _page_links(page: int, last: int) -> list[int | None]:
+    """1 … 4 5 [6] 7 8 … 20: numbers around the current page, None for a gap."""
+    wanted = {1, last, *range(max(1, page - 2), min(last, page + 2) + 1)}
+    links: list[int | None] = []
+    previous = 0
+    for n in sorted(wanted):
+        if n - previous > 1:
+            links.append(None)
+        links.append(n)
+        previous = n
+    return links
+
+
+@require_GET
+def library(request):
+    error = None
+    query = results = None
+    try:
+        query = _parse_query(request.GET)
+        results = search_cases(query)
+    except QueryError as exc:
+        error = exc.message
+    hits = []
+    if results is not None:
+        by_id = {h.case_id: h for h in results.hits}
+        for case in selectors.cases_by_ids(results.case_ids):
+            highlight = by_id[case.pk].highlight
+            hits.append({
+                "case": case,
+                "title_html": mark_safe(highlight.get("title") or ""),  # noqa: S308 (escaped by the backend, <mark> only)
+                "text_html": mark_safe(highlight.get("text") or ""),  # noqa: S308
+            })
+    total = results.total if results else 0
+    last_page = max(1, -(-total // PAGE_SIZE))
+    page = query.page if query else 1
+    beyond = results is not None and total > 0 and page > last_page
+    groups = _facet_groups(results, query)
+    filtered = bool(query and query.filters)
+    popular = []
+    if results is not None and total == 0:
+        popular = _popular_topics()
+    csv_params = [(k, v) for k, v in request.GET.items() if k != "page" for v in request.GET.getlist(k)]
+    context = {
+        "query": query,
+        "q": (request.GET.get("q", "") if query else request.GET.get("q", "")[:MAX_QUERY_LENGTH]),
+        "error": error,
+        "results": results,
+        "hits": hits,
+        "total": total,
+        "page": page,
+        "first_position": (page - 1) * PAGE_SIZE + 1,
+        "last_page": last_page,
+        "beyond": beyond,
+        "page_links": _page_links(min(page, last_page), last_page) if total > PAGE_SIZE else [],
+        "facet_groups": groups,
+        "active_filters": _active_filters(request, query, groups) if query else [],
+        "filtered": filtered,
+        "popular": popular,
+        "popular_words": POPULAR_WORDS,
+        "sort": query.sort if query else "relevance",
+        "csv_query": urlencode(list(dict.fromkeys(csv_params))),
+        "max_query_length": MAX_QUERY_LENGTH,
+    }
+    status = 400 if error else (404 if beyond else 200)
+    response = render(request, "website/library.html", context, status=status)
+    return cache_public(request, response)
+
+
+def _popular_topics() -> list[dict]:
+    """The biggest scenario and key-group facets of the whole library, as links."""
+    try:
+        everything = search_cases(SearchQuery(page_size=1))
+    except QueryError:  # pragma: no cover - an empty query is always valid
+        return []
+    topics = []
+    for key, enum in (("group", KeyGroup), ("scenario", Scenario)):
+        for facet in everything.facets.get(key, [])[:4]:
+            topics.append({
+                "label": label_of(enum, str(facet.value)), "count": facet.count,
+                "url": "?" + urlencode({key: facet.value}),
+            })
+    return topics
+
+
+# --- case page ------------------------------------------------------------------------------
+
+
+def _case_json_ld(request, case: Case, cover) -> dict:
+    data = {
+        "@context": "https://schema.org",
+        "@type": "Article",
+        "headline": case.title,
+        "description": case.summary,
+        "inLanguage": "zh-Hans",
+        "url": request.build_absolute_uri(request.path),
+        "datePublished": case.published_at.isoformat() if case.published_at else None,
+        "dateModified": case.updated_at.isoformat() if case.updated_at else None,
+        "articleSection": case.tier.title if case.tier else None,
+        "isPartOf": {"@type": "CreativeWork", "name": case.campaign.title,
+                     "url": request.build_absolute_uri(reverse("website:campaign", args=[case.campaign.slug]))},
+        "spatialCoverage": {"@type": "Place", "name": case.region.name, "identifier": case.region_id},
+        "author": {"@type": "Organization", "name": case.organisation} if case.organisation else None,
+        "publisher": {"@type": "Organization", "name": settings.WAGTAIL_SITE_NAME},
+        "keywords": [label_of(Scenario, s) for s in case.scenarios] + [label_of(KeyGroup, g) for g in case.key_groups],
+    }
+    if cover is not None:
+        data["image"] = request.build_absolute_uri(image_url(cover, OG_SPEC))
+    return {k: v for k, v in data.items() if v not in (None, "", [])}
+
+
+def _case_context(request, case: Case) -> dict:
+    images = list(case.images.all())
+    cover = next((i for i in images if i.is_cover), images[0] if images else None)
+    related_ids = [h.case_id for h in related_cases(case, limit=3)]
+    adoption_list = selectors.public_adoptions(case)
+    return {
+        "case": case,
+        "images": images,
+        "cover": cover,
+        "indicators": list(case.indicators.all()),
+        "links": list(case.links.all()),
+        # What the public may download, whoever is signed in (a recommendation letter never).
+        "attachments": list(visible_attachments(AnonymousUser(), case)),
+        "adoptions": adoption_list,
+        "adopting_regions": len({a.region_id for a in adoption_list}),
+        "related": selectors.cases_by_ids(related_ids),
+        "json_ld": _case_json_ld(request, case, cover),
+        "canonical_url": request.build_absolute_uri(request.path),
+        "og_image": request.build_absolute_uri(image_url(cover, OG_SPEC)) if cover else "",
+        "description": case.summary or strip_tags(case.approach)[:120],
+    }
+
+
+@require_http_methods(["GET", "HEAD", "POST"])
+def case_detail(request, pk: int):
+    case = selectors.published_case(pk)
+    if case is None:
+        raise Http404(_("未找到该案例。"))
+    may_report = adoptions.can_report_adoption(request.user, case)
+    form = AdoptionForm()
+    if request.method == "POST":
+        if not may_report:
+            return no_store(render(request, "website/case_detail.html", {
+                **_case_context(request, case), "may_report": False,
+                "report_refused": _("您没有报告该案例借鉴情况的权限。"),
+            }, status=403))
+        form = AdoptionForm(request.POST)
+        try:
+            adoptions.report_adoption(
+                case_id=case.pk, by=request.user, since=request.POST.get("since", "").strip(),
+                summary=request.POST.get("summary", ""), results=request.POST.get("results", ""),
+            )
+        except ValidationError as exc:
+            form.add_service_errors(exc)
+        except WorkflowError as exc:
+            form.add_error(None, str(exc))
+        else:
+            return redirect(reverse("website:case", args=[case.pk]) + "?reported=1#adoptions")
+    context = {
+        **_case_context(request, case),
+        "may_report": may_report,
+        "form": form,
+        "reported": request.GET.get("reported") == "1" and request.user.is_authenticated,
+        "login_url": "/admin/login/?" + urlencode({"next": reverse("website:case", args=[case.pk]) + "#adoptions"}),
+    }
+    status = 400 if form.errors else 200
+    response = render(request, "website/case_detail.html", context, status=status)
+    return cache_public(request, response, has_form=may_report)
+
+
+# --- campaigns ------------------------------------------------------------------------------
+
+
+@require_GET
+def campaign_list(request):
+    campaigns = selectors.campaign_list()
+    response = render(request, "website/campaign_list.html", {"campaigns": campaigns})
+    return cache_public(request, response)
+
+
+@require_GET
+def campaign_detail(request, slug: str):
+    campaign = selectors.public_campaign(slug)
+    if campaign is None:
+        raise Http404(_("未找到该征集活动。"))
+    results = selectors.campaign_results(campaign)
+    context = {
+        "campaign": campaign,
+        "timeline": selectors.campaign_timeline(campaign),
+        "results": results,
+        "published_count": sum(len(cases) for _tier, cases in results),
+        "in_notice": selectors.campaign_in_notice_count(campaign),
+        "categories": list(campaign.categories.all()),
+        "now": timezone.now(),
+    }
+    response = render(request, "website/campaign_detail.html", context)
+    return cache_public(request, response)
+
+
+# --- 公示 (public notice) and objections ------------------------------------------------------
+
+
+@require_GET
+def notice_list(request):
+    context = {"cases": selectors.noticed_cases(), "now": timezone.now()}
+    response = render(request, "website/notice_list.html", context)
+    return cache_public(request, response)
+
+
+def _notice_open(case: Case) -> bool:
+    return case.notice_ends is None or timezone.now() <= case.notice_ends
+
+
+@require_http_methods(["GET", "HEAD", "POST"])
+def notice_detail(request, pk: int):
+    case = selectors.noticed_case(pk)
+    if case is None:
+        raise Http404(_("未找到该公示案例。"))
+    form = ObjectionForm()
+    refused = ""
+    if request.method == "POST":
+        form = ObjectionForm(request.POST, request.FILES)
+        fields = {k: request.POST.get(k, "") for k in ("name", "phone", "email", "reason")}
+        objection = None
+        try:
+            if form.is_valid():
+                objection = notice.submit_objection(case_id=case.pk, evidence=form.cleaned_data.get("evidence"), **fields)
+            else:
+                _check_objection(case.pk, fields)  # every error at once, not the consent box first
+        except ValidationError as exc:
+            form.add_service_errors(exc)
+        except WorkflowError as exc:
+            refused = str(exc)
+        if objection is not None:
+            received = request.session.get("objections_received", {})
+            received[str(case.pk)] = objection.reference
+            request.session["objections_received"] = received
+            return HttpResponseRedirect(reverse("website:objection_received", args=[case.pk]), status=303)
+    context = {
+        "case": case,
+        "indicators": list(case.indicators.all()),
+        "links": list(case.links.all()),
+        "form": form,
+        "refused": refused,
+        "open": _notice_open(case),
+        "retention_days": settings.CASEBOOK["OBJECTION_RETENTION_DAYS"],
+        "now": timezone.now(),
+    }
+    status = 400 if (form.errors or refused) else 200
+    return no_store(render(request, "website/notice_detail.html", context, status=status))
+
+
+class _DryRun(Exception):
+    pass
+
+
+def _check_objection(case_id: int, fields: dict) -> None:
+    """Run the service's checks without keeping anything (the savepoint is rolled back).
+
+    Used when the form itself is incomplete (no consent), so that the visitor sees every
+    problem in one go. No file is passed, so nothing reaches the storage either.
+    """
+    try:
+        with transaction.atomic():
+            notice.submit_objection(case_id=case_id, evidence=None, **fields)
+            raise _DryRun
+    except _DryRun:
+        pass
+
+
+@require_GET
+def objection_received(request, pk: int):
+    """The confirmation with the reference number, for whoever just objected (from the session)."""
+    reference = request.session.get("objections_received", {}).get(str(pk))
+    if reference is None:
+        return redirect("website:notice", pk=pk)
+    case = Case.objects.filter(pk=pk).only("id", "title", "status").first()
+    if case is None:
+        raise Http404
+    context = {"case": case, "reference": reference,
+               "retention_days": settings.CASEBOOK["OBJECTION_RETENTION_DAYS"]}
+    return no_store(render(request, "website/objection_received.html", context))
+
+
+# --- display switch (适老化) ------------------------------------------------------------------
+
+
+@require_GET
+def display_switch(request):
+    """Set the large-text / high-contrast cookies and go back (the switch without JavaScript)."""
+    target = request.GET.get("next") or "/"
+    if not url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()},
+                                           require_https=request.is_secure()) or not target.startswith("/"):
+        target = "/"
+    response = HttpResponseRedirect(target)
+    for key, (cookie, values) in display.CHOICES.items():
+        value = request.GET.get(key)
+        if value not in values:
+            continue
+        if value == values[0]:
+            response.delete_cookie(cookie, samesite="Lax")
+        else:
+            response.set_cookie(cookie, value, max_age=display.COOKIE_AGE, samesite="Lax",
+                                secure=request.is_secure(), httponly=False)
+    return no_store(response)
