@@ -16,7 +16,7 @@ from django.test.utils import override_settings
 from ..models import Campaign, Case, CaseAttachment, CaseImage, Region
 from ..models.regions import RegionKind, RegionLevel
 from ..taxonomies import KeyGroup, Scenario, TaskArea
-from . import accounts, campaigns, content
+from . import accounts, campaigns, content, selection
 from .cases import Actors, CaseMaker, state_for
 
 DEFAULT_CASES = 320
@@ -106,6 +106,11 @@ def _load(*, n_cases: int, seed: int, log: Log, progress: Progress) -> Summary:
             summary.created_cases += 1
         progress("案例", index + 1, len(items))
     log(f"案例：新建 {summary.created_cases} 个，已存在跳过 {summary.skipped_cases} 个。")
+
+    # Later stages of the lifecycle: review, selection, notice, objections, adoptions, revocation.
+    actors = _actors(provinces)
+    selection.load_selection_stage(actors=actors, regions=regions, province_table=province_table(), log=log)
+    selection.load_adoptions_and_revocation(finished=demo.finished, actors=actors, log=log)
 
     _summarise(summary, demo)
     if n_cases >= MIN_FULL_CASES:

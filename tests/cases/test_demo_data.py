@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+from collections import Counter
 
 import pytest
 from django.contrib.auth import authenticate
@@ -13,8 +14,9 @@ from accounts.models import User
 from accounts.roles import Role
 from cases.demo import accounts as demo_accounts
 from cases.demo import campaigns as demo_campaigns
+from cases.demo import selection as demo_selection
 from cases.demo.pdf import minimal_pdf
-from cases.models import Campaign, Case, CaseAttachment, CaseImage, CaseTransition
+from cases.models import Adoption, Campaign, Case, CaseAttachment, CaseImage, CaseTransition, Objection
 from cases.states import CampaignStatus, CaseStatus
 
 pytestmark = pytest.mark.django_db
@@ -65,10 +67,10 @@ def test_small_demo_load_and_second_run_changes_nothing(monkeypatch):
     assert {t.code for t in finished.tiers.all()} == {"exemplary", "excellent"}
     assert open_campaign.submission_opens < open_campaign.submission_closes
 
-    # Cases: 40, in several states, each with a history, indicators and a cover with alt text.
-    assert Case.objects.count() == 40
+    # Cases: 40 from the main generator (plus the selection campaign's own), in several states, each with a history, indicators and a cover with alt text.
+    assert Case.objects.exclude(campaign__slug=demo_selection.SLUG).count() == 40
     published = Case.objects.filter(campaign=finished)
-    assert set(published.values_list("status", flat=True)) == {CaseStatus.PUBLISHED}
+    assert set(published.values_list("status", flat=True)) == {CaseStatus.PUBLISHED, CaseStatus.DISQUALIFIED}
     assert not published.filter(tier__isnull=True).exists()
     record = CaseTransition.objects.filter(case__in=published).first()
     assert record.transition == "import_published" and record.reason == "导入：2025年度遴选结果（演示数据）"
@@ -86,6 +88,20 @@ def test_small_demo_load_and_second_run_changes_nothing(monkeypatch):
     submitted = Case.objects.filter(status=CaseStatus.SUBMITTED).first()
     assert submitted.attachments.get().document.file.read().startswith(b"%PDF-")
     assert set(Case.objects.values_list("created_by__role", flat=True)) <= {Role.SUBMITTER, Role.SECRETARIAT}
+
+    # Later stages: every state of DOMAIN.md §4, reviews, objections and adoptions.
+    assert set(Case.objects.values_list("status", flat=True)) == set(CaseStatus.values)
+    selection_campaign = Campaign.objects.get(slug=demo_selection.SLUG)
+    reviewed = Case.objects.filter(campaign=selection_campaign).exclude(status__in=["returned", "rejected"])
+    load_per_reviewer = Counter()
+    for case in reviewed.prefetch_related("review_assignments__reviewer__region"):
+        active = [a for a in case.review_assignments.all() if a.status != "conflict"]
+        assert len(active) == selection_campaign.reviewers_per_case, case.title
+        assert all(a.reviewer.region.province_id != case.province_id for a in active)
+        load_per_reviewer.update(a.reviewer_id for a in active)
+    assert max(load_per_reviewer.values()) - min(load_per_reviewer.values()) <= 1
+    assert Objection.objects.filter(outcome="open").exists() and Objection.objects.filter(outcome="dismissed").exists()
+    assert Adoption.objects.filter(case__status=CaseStatus.PUBLISHED).exists()
 
     before = snapshot()
     out = load("--cases", "40")
