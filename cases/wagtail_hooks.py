@@ -1,9 +1,14 @@
 """Wagtail admin wiring for cases: permission policies, viewsets, menu, dashboard."""
 
 from django.templatetags.static import static
+from django.urls import include, path, reverse
 from django.utils.html import format_html
+from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
+from wagtail.admin.menu import MenuItem
 from wagtail.permissions import register_permission_policy
+
+from accounts.roles import Role
 
 from . import permissions
 from .admin.policies import CampaignPermissionPolicy, CasePermissionPolicy
@@ -14,6 +19,7 @@ register_permission_policy(Case, CasePermissionPolicy(Case), exact_class=True)
 register_permission_policy(Campaign, CampaignPermissionPolicy(Campaign), exact_class=True)
 
 from .admin import dashboard  # noqa: E402
+from .admin import urls as working_urls  # noqa: E402
 from .admin.viewsets import CampaignViewSet, CaseViewSet  # noqa: E402
 
 # Wagtail's own content tools stay with the secretariat and administrators.
@@ -53,3 +59,48 @@ def hide_site_summary(request, summary_items):
 @hooks.register("insert_global_admin_css")
 def case_admin_css():
     return format_html('<link rel="stylesheet" href="{}">', static("cases/admin/admin.css"))
+
+
+# --- the working pages: 推荐 (recommenders), 活动工作台 (secretariat), 我的评审 (reviewers) ----------
+
+
+@hooks.register("register_admin_urls")
+def register_working_urls():
+    return [
+        path("nomination/", include((working_urls.nomination_urls, "nomination"), namespace="nomination")),
+        path("desk/", include((working_urls.desk_urls, "desk"), namespace="desk")),
+        path("reviews/", include((working_urls.review_urls, "reviews"), namespace="reviews")),
+    ]
+
+
+class RoleMenuItem(MenuItem):
+    def __init__(self, *args, shown_to, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.shown_to = shown_to
+
+    def is_shown(self, request) -> bool:
+        return self.shown_to(request.user)
+
+
+@hooks.register("register_admin_menu_item")
+def register_nomination_menu_item():
+    return RoleMenuItem(
+        _("推荐"), reverse("nomination:index"), name="nomination", icon_name="list-ol", order=115,
+        shown_to=permissions.can_export_nominations,
+    )
+
+
+@hooks.register("register_admin_menu_item")
+def register_reviews_menu_item():
+    return RoleMenuItem(
+        _("我的评审"), reverse("reviews:index"), name="my-reviews", icon_name="clipboard-list", order=105,
+        shown_to=lambda user: permissions.role_of(user) == Role.REVIEWER,
+    )
+
+
+@hooks.register("register_admin_menu_item")
+def register_desk_menu_item():
+    return RoleMenuItem(
+        _("活动工作台"), reverse("desk:index"), name="desk", icon_name="tasks", order=125,
+        shown_to=permissions.is_staff_role,
+    )

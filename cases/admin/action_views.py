@@ -16,6 +16,7 @@ from ..models import Case
 from ..validation import submission_problems
 from ..workflow import WorkflowError
 from . import display
+from .common import safe_next
 from .forms import AttachmentUploadForm, ImageUploadForm, TransitionForm
 
 NAMESPACE = "cases"
@@ -178,6 +179,10 @@ class CaseTransitionView(CaseObjectMixin, WagtailAdminTemplateMixin, TemplateVie
             return HttpResponseRedirect(case_url("inspect", self.case.pk))
         return super().dispatch(request, pk, name, *args, **kwargs)
 
+    def back_url(self) -> str:
+        """Where the user came from (e.g. the 推荐排序 page, via `?next=`), else the case page."""
+        return safe_next(self.request, case_url("inspect", self.case.pk))
+
     def get_form(self, data=None) -> TransitionForm:
         return TransitionForm(
             data, reason_mode=self.spec.reason, initial={"expected_status": self.case.status}
@@ -189,7 +194,8 @@ class CaseTransitionView(CaseObjectMixin, WagtailAdminTemplateMixin, TemplateVie
         context["case"] = self.case
         context["spec"] = self.spec
         context["status_label"] = self.case.get_status_display()
-        context["cancel_url"] = case_url("inspect", self.case.pk)
+        context["cancel_url"] = self.back_url()
+        context["next_url"] = safe_next(self.request, "")
         if self.spec.name == "submit":
             context["problems"] = submission_problems(self.case)
             context["deadline"] = display.local_deadline(self.case)
@@ -215,4 +221,4 @@ class CaseTransitionView(CaseObjectMixin, WagtailAdminTemplateMixin, TemplateVie
             _("已完成“%(action)s”，案例当前状态：%(state)s。")
             % {"action": self.spec.label, "state": case.get_status_display()},
         )
-        return HttpResponseRedirect(case_url("inspect", case.pk))
+        return HttpResponseRedirect(self.back_url())

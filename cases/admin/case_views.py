@@ -25,6 +25,7 @@ from ..validation import submission_problems
 from ..workflow import WorkflowError
 from . import display
 from .columns import CaseStatusColumn, category_title, region_name
+from .extension_views import extension_form
 
 
 class CaseUrlsMixin:
@@ -213,6 +214,7 @@ class CaseEditView(CaseFormMixin, generic.EditView):
         context["problems"] = submission_problems(case)
         context["deadline"] = display.local_deadline(case)
         context["can_submit"] = any(s.name == "submit" for s in workflow.available_transitions(case, self.request.user))
+        context["returned"] = display.latest_return(case)
         return context
 
 
@@ -264,4 +266,6 @@ class CaseInspectView(CaseUrlsMixin, generic.InspectView):
         ]
         context["can_edit"] = permissions.can_edit_case(user, case)
         context["now"] = timezone.now()
+        if context.get("can_extend"):
+            context["extension_form"] = extension_form(case)
         return context

@@ -7,7 +7,9 @@ from django.utils.translation import gettext_lazy as _
 from wagtail.admin.filters import WagtailFilterSet
 from wagtail.admin.ui.tables import Column
 
-from ..models import Campaign, Case
+from .. import permissions
+from ..models import Campaign, Case, Region
+from ..models.regions import RegionLevel
 from ..states import CaseStatus
 
 
@@ -36,7 +38,17 @@ class CaseFilterSet(WagtailFilterSet):
         label=_("征集活动"), queryset=Campaign.objects.all(), empty_label=_("全部征集活动")
     )
     status = django_filters.ChoiceFilter(label=_("状态"), choices=CaseStatus.choices, empty_label=_("全部状态"))
+    province = django_filters.ModelChoiceFilter(
+        label=_("省份"), queryset=Region.objects.filter(level=RegionLevel.PROVINCE).order_by("code"),
+        empty_label=_("全部省份"),
+    )
 
     class Meta:
         model = Case
-        fields = ["campaign", "status"]
+        fields = ["campaign", "status", "province"]
+
+    def __init__(self, *args, request=None, **kwargs):
+        super().__init__(*args, request=request, **kwargs)
+        # Only the secretariat works across provinces (the campaign dashboard links here by province).
+        if request is None or not permissions.is_staff_role(request.user):
+            self.filters.pop("province", None)

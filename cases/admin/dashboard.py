@@ -93,15 +93,53 @@ class CampaignOverviewPanel(Component):
                     "total": sum(counts.values()),
                     "states": _state_rows(counts, index_url, f"&campaign={campaign.pk}"),
                     "edit_url": reverse("campaigns:edit", args=[campaign.pk]),
+                    "desk_url": reverse("desk:dashboard", args=[campaign.pk]),
                 }
             )
         return {"campaigns": campaigns, "deadlines": display.campaign_deadlines(), "index_url": index_url}
+
+
+class MyReviewsPanel(Component):
+    """Reviewers: how many assigned cases still await their score, per campaign, with the deadline."""
+
+    name = "my_reviews"
+    order = 40
+    template_name = "cases/admin/dashboard/my_reviews.html"
+
+    def get_context_data(self, parent_context: Mapping[str, Any] | None = None) -> Mapping[str, Any]:
+        from django.utils import timezone
+
+        from ..models import ReviewAssignment, ReviewStatus
+
+        user = parent_context["request"].user
+        pending = (
+            ReviewAssignment.objects.filter(
+                reviewer=user, status__in=[ReviewStatus.PENDING, ReviewStatus.DRAFT],
+                case__status=CaseStatus.IN_REVIEW, case__in=permissions.visible_cases(user),
+            )
+            .order_by()
+            .values_list("case__campaign_id")
+            .annotate(n=Count("pk"))
+        )
+        counts = dict(pending)
+        now = timezone.now()
+        campaigns = [
+            {
+                "campaign": c, "count": counts[c.pk],
+                "deadline": timezone.localtime(c.review_deadline, c.tzinfo) if c.review_deadline else None,
+                "overdue": bool(c.review_deadline and c.review_deadline < now),
+            }
+            for c in Campaign.objects.filter(pk__in=counts).order_by("review_deadline", "title")
+        ]
+        return {"campaigns": campaigns, "total": sum(counts.values()), "index_url": reverse("reviews:index")}
 
 
 def panels_for(user) -> list[Component]:
     role = permissions.role_of(user)
     if role in {Role.SECRETARIAT, Role.ADMIN}:
         return [CampaignOverviewPanel()]
-    if role in {Role.SUBMITTER, Role.RECOMMENDER, Role.REVIEWER}:
+    if role == Role.REVIEWER:
+        return [MyReviewsPanel(), MyCasesPanel()]
+    if role in {Role.SUBMITTER, Role.RECOMMENDER}:
         return [MyCasesPanel()]
     return []

@@ -57,34 +57,55 @@ def action_label(name: str) -> str:
     return _(EXTRA_ACTION_LABELS.get(name, name))
 
 
-def history_entries(case: Case) -> list[dict[str, Any]]:
+def person(user) -> str:
+    return (user.get_full_name() or user.get_username()) if user else _("系统")
+
+
+def history_entries(case: Case, *, show_people: bool = True) -> list[dict[str, Any]]:
     return [
         {
             "record": r,
             "action": action_label(r.transition),
             "from_label": state_label(r.from_state),
             "to_label": state_label(r.to_state),
-            "by": (r.by.get_full_name() or r.by.get_username()) if r.by else _("系统"),
+            "by": person(r.by) if show_people else "",
         }
         for r in workflow.history(case)
     ]
+
+
+def latest_return(case: Case) -> dict[str, Any] | None:
+    """Why a returned case came back (the latest 退回修改 record): reason, who and when."""
+    if case.status != CaseStatus.RETURNED:
+        return None
+    record = case.history.filter(transition="return_for_revision").select_related("by").order_by("at", "pk").last()
+    if record is None:
+        return None
+    return {
+        "reason": record.reason,
+        "by": person(record.by),
+        "at": timezone.localtime(record.at, case.campaign.tzinfo),
+    }
 
 
 def _labels(choices, codes) -> str:
     return "、".join(label_of(choices, c) for c in (codes or [])) or "—"
 
 
-def basic_fields(case: Case) -> list[tuple[str, Any]]:
+def basic_fields(case: Case, *, show_organisation: bool = True) -> list[tuple[str, Any]]:
     period = "—"
     if case.period_start:
         end = case.period_end.isoformat() if case.period_end else _("至今")
         period = f"{case.period_start.isoformat()} — {end}"
+    organisation = [
+        (_("申报单位"), case.organisation or "—"),
+        (_("单位类型"), label_of(OrganisationType, case.organisation_type) if case.organisation_type else "—"),
+    ]
     return [
         (_("征集活动"), case.campaign.title),
         (_("征集方向"), case.category.title if case.category_id else "—"),
         (_("所属地区"), case.region.full_name),
-        (_("申报单位"), case.organisation or "—"),
-        (_("单位类型"), label_of(OrganisationType, case.organisation_type) if case.organisation_type else "—"),
+        *(organisation if show_organisation else []),
         (_("实施时间"), period),
         (_("应用场景"), _labels(Scenario, case.scenarios)),
         (_("主要任务"), label_of(TaskArea, case.task_area) if case.task_area else "—"),
@@ -98,17 +119,22 @@ BODY_FIELDS = ("background", "approach", "outcomes", "lessons", "replicability")
 
 def case_detail_context(case: Case, user) -> dict[str, Any]:
     images = [img for img in case.images.select_related("case", "image") if permissions.can_view_image(user, img)]
+    # Where the campaign hides the organisation from reviewers, the timeline's names would give it away.
+    show_organisation = permissions.can_view_organisation(user, case)
     context: dict[str, Any] = {
         "case": case,
         "status_label": case.get_status_display(),
-        "basic_fields": basic_fields(case),
+        "basic_fields": basic_fields(case, show_organisation=show_organisation),
         "body": [(Case._meta.get_field(f).verbose_name, getattr(case, f)) for f in BODY_FIELDS],
         "indicators": list(case.indicators.all()),
         "images": images,
         "attachments": list(permissions.visible_attachments(user, case)),
         "show_contacts": permissions.can_view_contacts(user, case),
-        "history": history_entries(case),
+        "history": history_entries(case, show_people=show_organisation),
         "deadline": local_deadline(case),
+        "returned": latest_return(case),
+        "can_print": permissions.can_print_application(user, case),
+        "can_extend": permissions.can_grant_extension(user, case),
     }
     context["show_problems"] = permissions.can_edit_case(user, case)
     if context["show_problems"]:

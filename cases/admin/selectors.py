@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-from django.db.models import Q, QuerySet
+from django.db.models import Count, Q, QuerySet
 
-from ..models import Campaign, CampaignCategory, Region
+from ..models import Campaign, CampaignCategory, Case, Region
 from ..models.regions import RegionKind, RegionLevel
-from ..states import CampaignStatus
+from ..states import CampaignStatus, CaseStatus
 
 
 def regions_under(region: Region | None) -> QuerySet[Region]:
@@ -34,3 +34,21 @@ def open_campaigns() -> QuerySet[Campaign]:
 
 def categories_of_open_campaigns() -> QuerySet[CampaignCategory]:
     return CampaignCategory.objects.filter(campaign__status=CampaignStatus.OPEN).select_related("campaign")
+
+
+# The states that hold a tier's place (the same ones `guards.shortlist` counts against the quota).
+TIER_HOLDING_STATES = (CaseStatus.SHORTLISTED, CaseStatus.IN_NOTICE, CaseStatus.PUBLISHED)
+
+
+def tier_usage(campaign: Campaign) -> list[dict]:
+    """Each tier of the campaign with its quota and the places taken, for the selection page."""
+    used = dict(
+        Case.objects.filter(campaign=campaign, tier__isnull=False, status__in=TIER_HOLDING_STATES)
+        .order_by()
+        .values_list("tier_id")
+        .annotate(n=Count("pk"))
+    )
+    return [
+        {"tier": t, "code": t.code, "title": t.title, "quota": t.quota, "used": used.get(t.pk, 0)}
+        for t in campaign.tiers.all()
+    ]

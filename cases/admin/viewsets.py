@@ -13,7 +13,7 @@ from wagtail.admin.views import generic
 from wagtail.admin.viewsets.model import ModelViewSet
 
 from ..models import Campaign, Case
-from . import action_views, case_views
+from . import action_views, case_views, extension_views
 from .campaigns import campaign_edit_handler
 from .columns import CaseFilterSet
 from .panels import case_edit_handler
@@ -52,6 +52,7 @@ class CaseViewSet(ModelViewSet):
         return patterns + [
             path("files/<int:pk>/", action_views.CaseFilesView.as_view(), name="files"),
             path("action/<int:pk>/<slug:name>/", action_views.CaseTransitionView.as_view(), name="transition"),
+            path("extend/<int:pk>/", extension_views.CaseExtensionView.as_view(), name="extend"),
         ]
 
     def get_common_view_kwargs(self, **kwargs):

@@ -1,0 +1,152 @@
+"""活动工作台 for the secretariat: the campaigns, one campaign's counts per state and per province
+(with links to the filtered case list), and the batch formal check (形式审查)."""
+
+from __future__ import annotations
+
+from collections import Counter
+
+from django.db.models import Count
+from django.urls import reverse
+from django.utils.http import urlencode
+from django.utils.translation import gettext as _
+from wagtail.admin import messages
+
+from .. import selectors, workflow
+from ..models import Campaign, Case
+from ..states import CaseStatus
+from .common import AdminPage, CampaignDeskMixin, StaffOnlyMixin, int_list, refusal_messages, with_next
+
+
+def case_list_url(**filters) -> str:
+    return reverse("cases:index") + "?" + urlencode({k: v for k, v in filters.items() if v not in (None, "")})
+
+
+class DeskIndexView(StaffOnlyMixin, AdminPage):
+    template_name = "cases/admin/desk/index.html"
+    header_icon = "tasks"
+
+    def get_page_title(self):
+        return _("活动工作台")
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        totals = Counter(dict(Case.objects.order_by().values_list("campaign_id").annotate(n=Count("pk"))))
+        context["campaigns"] = [
+            {"campaign": c, "total": totals[c.pk], "url": reverse("desk:dashboard", args=[c.pk]),
+             "edit_url": reverse("campaigns:edit", args=[c.pk])}
+            for c in Campaign.objects.order_by("-year", "-batch", "title")
+        ]
+        return context
+
+
+class CampaignDashboardView(CampaignDeskMixin, AdminPage):
+    """Counts per state and a province × state table, each number a link to the matching cases."""
+
+    template_name = "cases/admin/desk/dashboard.html"
+    header_icon = "tasks"
+    desk_section = "dashboard"
+
+    def get_page_title(self):
+        return self.campaign.title
+
+    def get_page_subtitle(self):
+        return _("活动工作台")
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        campaign = self.campaign
+        counts = selectors.campaign_state_counts(campaign)
+        states = [
+            {"status": code, "label": label, "count": counts.get(code, 0),
+             "url": case_list_url(campaign=campaign.pk, status=code)}
+            for code, label in CaseStatus.choices
+        ]
+        # Province columns: only the states some case of the campaign is in (the table stays readable).
+        columns = [s for s in states if s["count"]]
+        provinces = [
+            {
+                "code": row["code"], "name": row["name"], "total": row["total"],
+                "url": case_list_url(campaign=campaign.pk, province=row["code"]),
+                "cells": [
+                    {"count": row["states"].get(col["status"], 0),
+                     "url": case_list_url(campaign=campaign.pk, province=row["code"], status=col["status"])}
+                    for col in columns
+                ],
+            }
+            for row in selectors.campaign_province_counts(campaign)
+        ]
+        context.update(
+            states=states, columns=columns, provinces=provinces, total=sum(counts.values()),
+            all_url=case_list_url(campaign=campaign.pk),
+            next_steps=[
+                {"label": _("待形式审查"), "count": counts.get(CaseStatus.RECOMMENDED, 0), "url": reverse("desk:check", args=[campaign.pk])},
+                {"label": _("待分配评审专家或开始评审"), "count": counts.get(CaseStatus.ELIGIBLE, 0), "url": reverse("desk:assignments", args=[campaign.pk])},
+                {"label": _("专家评审中"), "count": counts.get(CaseStatus.IN_REVIEW, 0), "url": reverse("desk:assignments", args=[campaign.pk])},
+                {"label": _("待遴选（评审完成）"), "count": counts.get(CaseStatus.REVIEWED, 0), "url": reverse("desk:ranking", args=[campaign.pk])},
+                {"label": _("拟入选（待公示）"), "count": counts.get(CaseStatus.SHORTLISTED, 0), "url": reverse("desk:notice", args=[campaign.pk])},
+                {"label": _("公示中"), "count": counts.get(CaseStatus.IN_NOTICE, 0), "url": reverse("desk:notice", args=[campaign.pk])},
+            ],
+        )
+        return context
+
+
+class FormalCheckView(CampaignDeskMixin, AdminPage):
+    """The recommended cases; pass the check for the ticked ones at once (each refusal reported)."""
+
+    template_name = "cases/admin/desk/check.html"
+    header_icon = "tick-inverse"
+    desk_section = "check"
+
+    def get_page_title(self):
+        return _("形式审查")
+
+    def cases(self):
+        qs = selectors.cases_awaiting(self.request.user, campaign=self.campaign, status=CaseStatus.RECOMMENDED)
+        category = self.request.GET.get("category", "")
+        if category:
+            qs = qs.filter(category__code=category)
+        return qs.select_related("region__province", "province")
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        here = self.request.get_full_path()
+        user = self.request.user
+        rows = []
+        for case in self.cases():
+            names = {s.name for s in workflow.available_transitions(case, user)}
+            rows.append({
+                "case": case,
+                "can_pass": "pass_check" in names,
+                "links": [
+                    {"label": workflow.SPECS[name].label,
+                     "url": with_next(reverse("cases:transition", args=[case.pk, name]), here)}
+                    for name in ("fail_check", "return_for_revision") if name in names
+                ],
+            })
+        context.update(rows=rows, categories=list(self.campaign.categories.all()),
+                       category=self.request.GET.get("category", ""))
+        return context
+
+    def post(self, request, *args, **kwargs):
+        ids = int_list(request.POST.getlist("case"))
+        if not ids:
+            messages.error(request, _("请先勾选要通过形式审查的案例。"))
+            return self.redirect_here()
+        titles = dict(Case.objects.filter(pk__in=ids, campaign=self.campaign).values_list("pk", "title"))
+        ids = [pk for pk in ids if pk in titles]  # this campaign's cases only
+        if not ids:
+            messages.error(request, _("所选案例不属于本活动。"))
+            return self.redirect_here()
+        if not self.is_confirmed():
+            return self.confirm(
+                title=_("确认形式审查通过"),
+                message=_("以下 %(n)d 个案例将通过形式审查，进入专家评审准备：") % {"n": len(ids)},
+                items=[titles.get(pk, f"#{pk}") for pk in ids],
+                confirm_label=_("确认通过（%(n)d 个）") % {"n": len(ids)},
+                cancel_url=request.get_full_path(),
+            )
+        result = workflow.transition_many(case_ids=ids, name="pass_check", by=request.user)
+        if result.done:
+            messages.success(request, _("已有 %(n)d 个案例通过形式审查。") % {"n": len(result.done)})
+        refusal_messages(request, result.refused, titles)
+        return self.redirect_here()

@@ -1,0 +1,109 @@
+"""延期: the secretariat gives one draft or returned case its own deadline (`workflow.grant_extension`)."""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+
+from django import forms
+from django.http import Http404, HttpResponseRedirect
+from django.shortcuts import get_object_or_404
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.formats import date_format
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from wagtail.admin import messages
+
+from .. import permissions, workflow
+from ..errors import WorkflowError
+from ..models import Case
+from . import display
+from .common import AdminPage
+
+INPUT_FORMAT = "%Y-%m-%dT%H:%M"
+
+
+class ExtensionForm(forms.Form):
+    deadline = forms.CharField(
+        label=gettext_lazy("新的截止时间"),
+        help_text=gettext_lazy("按活动所在时区（北京时间）填写，如 2026-06-30 18:00。"),
+        widget=forms.DateTimeInput(attrs={"type": "datetime-local"}),
+    )
+    reason = forms.CharField(
+        label=gettext_lazy("延期理由"), max_length=500,
+        widget=forms.Textarea(attrs={"rows": 3, "maxlength": "500"}),
+        help_text=gettext_lazy("记入流转记录。"),
+        error_messages={"required": gettext_lazy("请填写延期理由。")},
+    )
+
+    def __init__(self, *args, case: Case, **kwargs):
+        self.case = case
+        super().__init__(*args, **kwargs)
+        self.fields["deadline"].error_messages["required"] = _("请填写新的截止时间。")
+
+    def clean_deadline(self) -> datetime:
+        raw = self.cleaned_data["deadline"].strip().replace(" ", "T")
+        try:
+            naive = datetime.strptime(raw[:16], INPUT_FORMAT)
+        except ValueError:
+            raise forms.ValidationError(_("请按“年-月-日 时:分”填写时间，如 2026-06-30T18:00。")) from None
+        return naive.replace(tzinfo=self.case.campaign.tzinfo)
+
+
+def initial_deadline(case: Case) -> str:
+    """A week after the later of now and the current deadline, as the input shows it."""
+    base = max(timezone.now(), workflow.deadline_for(case)) + timedelta(days=7)
+    return timezone.localtime(base, case.campaign.tzinfo).strftime(INPUT_FORMAT)
+
+
+def extension_form(case: Case, data=None) -> ExtensionForm:
+    return ExtensionForm(data, case=case, initial={"deadline": initial_deadline(case)}, prefix="extension")
+
+
+class CaseExtensionView(AdminPage):
+    template_name = "cases/admin/case_extension.html"
+    header_icon = "time"
+
+    def dispatch(self, request, pk: int, *args, **kwargs):
+        qs = permissions.visible_cases(request.user).select_related("campaign", "region")
+        self.case = get_object_or_404(qs, pk=pk)
+        if not permissions.is_staff_role(request.user):
+            raise Http404
+        return super().dispatch(request, pk, *args, **kwargs)
+
+    def get_page_title(self):
+        return _("延长申报截止时间")
+
+    def get_page_subtitle(self):
+        return str(self.case)
+
+    def get_crumbs(self):
+        return [(reverse("cases:index"), _("案例")), (reverse("cases:inspect", args=[self.case.pk]), str(self.case))]
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context.setdefault("form", extension_form(self.case))
+        context.update(
+            case=self.case, deadline=display.local_deadline(self.case),
+            can_extend=permissions.can_grant_extension(self.request.user, self.case),
+            cancel_url=reverse("cases:inspect", args=[self.case.pk]),
+        )
+        return context
+
+    def post(self, request, *args, **kwargs):
+        form = extension_form(self.case, request.POST)
+        if not form.is_valid():
+            return self.render_to_response(self.get_context_data(form=form))
+        try:
+            case = workflow.grant_extension(
+                case=self.case.pk, by=request.user, deadline=form.cleaned_data["deadline"],
+                reason=form.cleaned_data["reason"].strip(),
+            )
+        except WorkflowError as exc:
+            if exc.status == 404:
+                raise Http404(exc.message) from exc
+            form.add_error(None, exc.message)
+            return self.render_to_response(self.get_context_data(form=form))
+        local = timezone.localtime(case.deadline_extension, case.campaign.tzinfo)
+        messages.success(request, _("已将该案例的申报截止时间延长至 %(at)s（北京时间）。") % {"at": date_format(local, "Y年n月j日 H:i")})
+        return HttpResponseRedirect(reverse("cases:inspect", args=[case.pk]))
