@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 PORT ?= 8000
 export DJANGO_SETTINGS_MODULE ?= config.settings.dev
 
-.PHONY: demo test lint check serve-dev install migrate clean
+.PHONY: demo test lint check serve-dev install migrate clean backup restore bench
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -36,6 +36,20 @@ lint: install
 check: install
 	DJANGO_SETTINGS_MODULE=config.settings.test $(BIN)/python manage.py check
 	DJANGO_SETTINGS_MODULE=config.settings.test $(BIN)/python manage.py makemigrations --check --dry-run
+
+# Backups (scripts/backup.sh): DATABASE_URL, MEDIA_ROOT and BACKUP_DIR (default ./backups) from the environment.
+backup:
+	scripts/backup.sh
+
+# make restore BACKUP=backups/casebook-... RESTORE_DATABASE_URL=postgres://.../casebook_restored RESTORE_MEDIA_ROOT=/path
+restore:
+	@test -n "$(BACKUP)" || { echo "usage: make restore BACKUP=<backup dir> RESTORE_DATABASE_URL=<url> RESTORE_MEDIA_ROOT=<dir>"; exit 2; }
+	scripts/restore.sh "$(BACKUP)"
+
+# Benchmarks on the demo corpus (loaded if absent): search relevance per backend (docs/search.md).
+bench: migrate
+	$(BIN)/python manage.py load_demo_data --if-empty
+	$(BIN)/python manage.py search_eval --baseline
 
 clean:
 	rm -rf $(VENV) db.sqlite3 .test-media

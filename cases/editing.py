@@ -136,17 +136,19 @@ def add_image(*, case: Case | int, by, file, alt: str, is_cover: bool = False) -
     if len(alt) > 150:
         raise ValidationError({"alt": [_("图片说明不能超过 150 字。")]})
     try:
-        ext = uploads.check_image(file)
+        # Checked by content, then re-encoded: EXIF (GPS included) and other metadata dropped.
+        cleaned, _ext = uploads.clean_image(file)
     except ValidationError as exc:
         raise ValidationError({"file": exc.messages}) from None
-    with transaction.atomic():
+    # A failure after the file is stored rolls back the rows and deletes the file.
+    with uploads.delete_on_failure() as stored, transaction.atomic():
         locked = lock_for_edit(case=case, by=by)
         if locked.images.count() >= 20:
             raise ValidationError({"file": [_("每个案例最多上传 20 张图片。")]})
-        file.name = uploads.generated_name(ext)
         image = get_image_model()(
-            title=alt[:255], file=file, description=alt, collection=_default_collection(), uploaded_by_user=by
+            title=alt[:255], file=cleaned, description=alt, collection=_default_collection(), uploaded_by_user=by
         )
+        stored.append(image.file)  # its name becomes the stored path once saved
         image.save()
         if is_cover:
             locked.images.update(is_cover=False)
@@ -167,12 +169,13 @@ def add_attachment(*, case: Case | int, by, file, title: str = "", public: bool 
     title = (title or "").strip() or uploads.display_name(file.name)
     if len(title) > 100:
         raise ValidationError({"title": [_("材料名称不能超过 100 字。")]})
-    with transaction.atomic():
+    with uploads.delete_on_failure() as stored, transaction.atomic():
         locked = lock_for_edit(case=case, by=by)
         if locked.attachments.count() >= 20:
             raise ValidationError({"file": [_("每个案例最多上传 20 份附件。")]})
         file.name = uploads.generated_name(ext)
         doc = get_document_model()(title=title, file=file, collection=_default_collection(), uploaded_by_user=by)
+        stored.append(doc.file)
         doc.save()
         return CaseAttachment.objects.create(
             case=locked, document=doc, title=title, kind=kind,

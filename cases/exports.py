@@ -11,6 +11,8 @@ from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font
 from openpyxl.utils import get_column_letter
 
+import audit
+
 from . import nomination, permissions
 from .errors import Forbidden
 from .models import Campaign, Case
@@ -68,6 +70,7 @@ def nomination_sheet(*, by, campaign: Campaign) -> bytes:
          c.get_status_display()]
         for c in cases
     )
+    audit.record("export", user=by, obj=campaign, details={"export": "nomination_sheet", "province": province.code})
     heading = _("%(province)s推荐汇总表 · %(campaign)s · 导出于 %(at)s") % {
         "province": province.name, "campaign": campaign.title,
         "at": timezone.localtime().strftime("%Y-%m-%d %H:%M"),

@@ -10,6 +10,8 @@ from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import get_object_or_404
 from django.views.decorators.http import require_GET
 
+from audit.decorators import audited_download
+
 from . import permissions
 from .models import CaseAttachment, CaseImage
 from .printing import application_pdf
@@ -19,6 +21,7 @@ ALLOWED_SPECS = re.compile(r"^(original|max-(400x400|800x600|1200x900|1600x1200)
 
 
 @require_GET
+@audited_download("cases.caseattachment")
 def attachment(request, pk: int):
     att = get_object_or_404(CaseAttachment.objects.select_related("case", "document"), pk=pk)
     if not permissions.can_view_attachment(request.user, att):
@@ -49,6 +52,7 @@ def image(request, pk: int, spec: str):
 
 
 @require_GET
+@audited_download("cases.case.application")
 def application(request, pk: int):
     """The printable 申报书; invisible cases are missing, visible-but-not-yours are missing too."""
     case = permissions.visible_cases(request.user).filter(pk=pk).select_related("campaign", "region", "category").first()

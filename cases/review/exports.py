@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from django.utils.translation import gettext as _
 
+import audit
+
 from ..exports import workbook_bytes
 from ..models import Campaign, ReviewAssignment, ReviewStatus
 from .ranking import ranking
@@ -15,6 +17,7 @@ def _fmt(value: float | None) -> float | str:
 
 def score_sheet(*, campaign: Campaign, by, category_code: str | None = None) -> bytes:
     rows = ranking(campaign=campaign, by=by, category_code=category_code)  # refuses non-staff
+    audit.record("export", user=by, obj=campaign, details={"export": "score_sheet", "category": category_code or ""})
     rubric = list(campaign.rubric.all())
     assignments = (
         ReviewAssignment.objects.filter(case__in=[r.case for r in rows])

@@ -18,6 +18,8 @@ INSTALLED_APPS = [
     "cases",
     "search",
     "website",
+    "audit",
+    "security",
     "wagtail.contrib.forms",
     "wagtail.contrib.redirects",
     "wagtail.contrib.settings",
@@ -44,14 +46,19 @@ INSTALLED_APPS = [
     "django.contrib.sitemaps",
 ]
 
+# The order matters for the security middleware: see security/middleware.py.
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "security.middleware.SecurityHeadersMiddleware",
+    "security.middleware.RateLimitMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    "security.middleware.SessionLimitMiddleware",
+    "audit.context.AuditContextMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "wagtail.contrib.redirects.middleware.RedirectMiddleware",
 ]
@@ -94,11 +101,83 @@ AUTH_PASSWORD_VALIDATORS = [
         "NAME": "django.contrib.auth.password_validation.MinimumLengthValidator",
         "OPTIONS": {"min_length": int(os.environ.get("PASSWORD_MIN_LENGTH", "8"))},
     },
-    {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
+    # Django's common-password list plus extras, with substitutions undone (security/data/README.md).
+    {"NAME": "security.passwords.BreachedPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
     {"NAME": "accounts.validators.CharacterClassValidator"},
 ]
 LOGIN_URL = "wagtailadmin_login"
+# Sign-in goes through the lockout (and, for API tokens, the TOTP check): security/backends.py.
+AUTHENTICATION_BACKENDS = ["security.backends.LockoutModelBackend"]
+
+
+def env_int(name: str, default: int) -> int:
+    return int(os.environ.get(name, default))
+
+
+def env_bool(name: str, default: bool) -> bool:
+    return os.environ.get(name, "1" if default else "0").strip().lower() in {"1", "true", "yes", "on"}
+
+
+# --- Security (issue 8; every threshold documented in README.md, Configuration) ---------------
+# Sign-in lockout: LOGIN_LOCKOUT_FAILURES failures of one (account, address) within
+# LOGIN_FAILURE_WINDOW_SECONDS lock the pair for LOGIN_LOCKOUT_SECONDS; LOGIN_IP_MAX_FAILURES
+# failures from one address (any accounts) lock the address. `manage.py unlock_user` lifts it.
+LOGIN_LOCKOUT_FAILURES = env_int("LOGIN_LOCKOUT_FAILURES", 5)
+LOGIN_FAILURE_WINDOW_SECONDS = env_int("LOGIN_FAILURE_WINDOW_SECONDS", 600)
+LOGIN_LOCKOUT_SECONDS = env_int("LOGIN_LOCKOUT_SECONDS", 600)
+LOGIN_IP_MAX_FAILURES = env_int("LOGIN_IP_MAX_FAILURES", 50)
+# Sessions end after SESSION_IDLE_TIMEOUT seconds without a request, and SESSION_ABSOLUTE_TIMEOUT
+# after sign-in; the admin warns SESSION_EXPIRY_WARNING seconds before and offers to extend.
+SESSION_IDLE_TIMEOUT = env_int("SESSION_IDLE_TIMEOUT", 30 * 60)
+SESSION_ABSOLUTE_TIMEOUT = env_int("SESSION_ABSOLUTE_TIMEOUT", 12 * 3600)
+SESSION_EXPIRY_WARNING = env_int("SESSION_EXPIRY_WARNING", 120)
+# Requests a page makes by itself do not count as activity: our status poll, Wagtail's
+# editing-session ping (every few seconds while an edit form is open).
+SESSION_PASSIVE_PATHS = [r"^/admin/security/session/status/$", r"^/admin/editing-sessions/ping/"]
+SESSION_COOKIE_AGE = SESSION_ABSOLUTE_TIMEOUT
+SESSION_COOKIE_HTTPONLY = True
+SESSION_COOKIE_SAMESITE = "Lax"
+CSRF_COOKIE_SAMESITE = "Lax"
+# Optional TOTP second factor for the secretariat and administrators (off by default).
+TOTP_ENABLED = env_bool("TOTP_ENABLED", False)
+TOTP_REQUIRED = env_bool("TOTP_REQUIRED", False)
+TOTP_ISSUER = os.environ.get("TOTP_ISSUER", "典型案例库")
+# Reverse proxies in front of the app that append the client address to X-Forwarded-For.
+TRUSTED_PROXY_COUNT = env_int("TRUSTED_PROXY_COUNT", 0)
+# Rate limits per client address (HTTP 429): the first matching rule counts the request.
+RATE_LIMITS_ENABLED = env_bool("RATE_LIMITS_ENABLED", True)
+RATE_LIMIT_SIGNIN_PER_MINUTE = env_int("RATE_LIMIT_SIGNIN_PER_MINUTE", 20)
+RATE_LIMIT_SEARCH_PER_MINUTE = env_int("RATE_LIMIT_SEARCH_PER_MINUTE", 120)
+RATE_LIMIT_OBJECTIONS_PER_HOUR = env_int("RATE_LIMIT_OBJECTIONS_PER_HOUR", 5)
+RATE_LIMITS = [
+    {"name": "signin", "path": r"^/(admin/login/|api/v1/auth/token$)", "methods": ["POST"],
+     "limit": RATE_LIMIT_SIGNIN_PER_MINUTE, "window": 60},
+    {"name": "objections", "path": r"^/(api/v1/cases/\d+/objections|notices/\d+/)$", "methods": ["POST"],
+     "limit": RATE_LIMIT_OBJECTIONS_PER_HOUR, "window": 3600},
+    {"name": "search", "path": r"^/(cases/|api/v1/cases)$", "methods": ["GET", "HEAD"],
+     "limit": RATE_LIMIT_SEARCH_PER_MINUTE, "window": 60},
+]
+# Content-Security-Policy by path, first match wins; `frame-ancestors` is added per response
+# ('none', or 'self' where X-Frame-Options is SAMEORIGIN, as for Wagtail's previews). Wagtail's
+# admin needs inline scripts and styles; the public site and the API get none.
+CONTENT_SECURITY_POLICIES = [
+    (r"^/admin/", "default-src 'self'; script-src 'self' 'unsafe-inline'; style-src 'self' 'unsafe-inline'; "
+                  "img-src 'self' data: blob:; font-src 'self' data:; connect-src 'self'; media-src 'self' blob:; "
+                  "frame-src 'self'; worker-src 'self' blob:; object-src 'none'; base-uri 'self'; form-action 'self'"),
+    (r"^/api/v1/docs$", "default-src 'none'; style-src 'unsafe-inline'; img-src 'self'; base-uri 'none'; "
+                        "form-action 'none'"),
+    (r"^/api/", "default-src 'none'; base-uri 'none'; form-action 'none'"),
+    (r"", "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; font-src 'self'; "
+          "connect-src 'self'; media-src 'self'; object-src 'none'; base-uri 'self'; form-action 'self'"),
+]
+PERMISSIONS_POLICY = "camera=(), microphone=(), geolocation=(), payment=(), usb=()"
+X_FRAME_OPTIONS = "DENY"
+SECURE_CONTENT_TYPE_NOSNIFF = True
+SECURE_REFERRER_POLICY = "same-origin"
+SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
+# Audit events are kept AUDIT_RETENTION_DAYS (at least 180) days; `manage.py purge_audit_events`.
+AUDIT_RETENTION_DAYS = env_int("AUDIT_RETENTION_DAYS", 180)
 
 LANGUAGE_CODE = "zh-hans"
 LANGUAGES = [("zh-hans", _("简体中文")), ("en", _("English"))]
@@ -139,6 +218,12 @@ WAGTAILIMAGES_MAX_UPLOAD_SIZE = 10 * 1024 * 1024
 WAGTAILIMAGES_MAX_IMAGE_PIXELS = 40_000_000
 WAGTAILDOCS_MAX_UPLOAD_SIZE = 20 * 1024 * 1024
 WAGTAIL_PASSWORD_RESET_ENABLED = True
+# The admin's sign-in form: one message for every failure, and the lockout's (security/forms.py).
+WAGTAILADMIN_USER_LOGIN_FORM = "security.forms.LockoutAwareLoginForm"
+# No third-party requests from the admin: no Gravatar (sends hashed e-mails abroad), no update check.
+WAGTAIL_GRAVATAR_PROVIDER_URL = None
+WAGTAIL_ENABLE_UPDATE_CHECK = False
+WAGTAIL_ENABLE_WHATS_NEW_BANNER = False
 WAGTAILUSERS_PASSWORD_ENABLED = True
 
 # Casebook
@@ -148,9 +233,17 @@ CASEBOOK = {
     "DOCUMENT_MAX_BYTES": WAGTAILDOCS_MAX_UPLOAD_SIZE,
     "API_TOKEN_HOURS": int(os.environ.get("API_TOKEN_HOURS", "12")),
     "ICP_NUMBER": os.environ.get("ICP_NUMBER", ""),
+    # Who runs the site (主办单位), shown in the footer; empty: a neutral default (website_tags).
+    "OPERATOR": os.environ.get("SITE_OPERATOR", ""),
     # Objectors' personal data is erased this many days after the ruling (manage.py erase_objector_data).
     "OBJECTION_RETENTION_DAYS": int(os.environ.get("OBJECTION_RETENTION_DAYS", "180")),
 }
+
+# Search: Elasticsearch when ELASTICSEARCH_URL is set, else (and whenever it is down) the database.
+ELASTICSEARCH_URL = os.environ.get("ELASTICSEARCH_URL", "")
+SEARCH_ES_INDEX = os.environ.get("SEARCH_ES_INDEX", "casebook-cases")
+SEARCH_ES_ANALYZER = os.environ.get("SEARCH_ES_ANALYZER", "cjk")
+SEARCH_ES_TIMEOUT = os.environ.get("SEARCH_ES_TIMEOUT", "2")
 
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [

@@ -1,0 +1,35 @@
+"""The admin's sign-in form (WAGTAILADMIN_USER_LOGIN_FORM) and the TOTP code form."""
+
+from __future__ import annotations
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+from wagtail.admin.forms.auth import LoginForm
+
+
+class LockoutAwareLoginForm(LoginForm):
+    """Wagtail's form with one message for an unknown user, a wrong password or a disabled
+    account, and a lockout message (the same whether or not the account exists)."""
+
+    error_messages = {
+        **LoginForm.error_messages,
+        "invalid_login": _("用户名或密码错误。"),
+        "inactive": _("用户名或密码错误。"),
+    }
+
+    def get_invalid_login_error(self):
+        from .middleware import lockout_message
+
+        if getattr(self.request, "casebook_auth_refusal", "") == "locked":
+            return forms.ValidationError(lockout_message(), code="locked")
+        return super().get_invalid_login_error()
+
+
+class TOTPCodeForm(forms.Form):
+    code = forms.CharField(
+        label=_("动态口令"),
+        max_length=12,
+        help_text=_("身份验证器应用（如 FreeOTP、Google Authenticator、Microsoft Authenticator）显示的 6 位数字。"),
+        widget=forms.TextInput(attrs={"autocomplete": "one-time-code", "inputmode": "numeric", "autofocus": ""}),
+        error_messages={"required": _("请输入 6 位动态口令。")},
+    )
