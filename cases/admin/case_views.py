@@ -21,6 +21,7 @@ from wagtail.admin.views import generic
 from wagtail.admin.widgets.button import Button, HeaderButton
 
 from .. import editing, permissions, workflow
+from ..review.feedback import anonymised_comments
 from ..validation import submission_problems
 from ..workflow import WorkflowError
 from . import display
@@ -265,6 +266,7 @@ class CaseInspectView(CaseUrlsMixin, generic.InspectView):
             for spec in workflow.available_transitions(case, user)
         ]
         context["can_edit"] = permissions.can_edit_case(user, case)
+        context["review_comments"] = anonymised_comments(case=case, user=user)
         context["now"] = timezone.now()
         if context.get("can_extend"):
             context["extension_form"] = extension_form(case)

@@ -58,3 +58,16 @@ def test_reminders_go_to_reviewers_with_unfinished_work():
     assert case.title in mail.outbox[0].body and "评审提醒" in mail.outbox[0].subject
     Campaign.objects.filter(pk=campaign.pk).update(review_deadline=timezone.now() + timedelta(days=10))
     assert send_reminders(within_days=3) == 0
+
+
+def test_submitter_sees_anonymised_comments_on_the_case_page(client):
+    campaign = CampaignFactory(reviewers_per_case=2, share_comments_with_submitters=True)
+    case = bring_to("reviewed", campaign=campaign)
+    client.force_login(case.created_by)
+    from django.urls import reverse
+
+    page = client.get(reverse("cases:inspect", args=[case.pk]))
+    body = page.content.decode()
+    assert page.status_code == 200 and "专家评审意见（匿名）" in body and "做法扎实" in body
+    reviewer_names = [a.reviewer.username for a in ReviewAssignment.objects.filter(case=case).select_related("reviewer")]
+    assert not any(name in body for name in reviewer_names)
