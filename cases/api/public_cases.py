@@ -26,10 +26,10 @@ from search.query import DIMENSIONS, MAX_QUERY_LENGTH, SORTS, QueryError, Search
 from search.service import search_cases
 
 from .base import CASE_ID, errors
-from .fields import BlankAsNullField, LocalDateTimeField, NumberField
+from .fields import BlankAsNullField, LocalDateTimeField
 from .pagination import envelope, parse_paging
 from .public import PublicMixin
-from .serializers import IMAGE_SPEC, CampaignRefSerializer, RegionRefSerializer
+from .serializers import IMAGE_SPEC, CampaignRefSerializer, IndicatorSerializer, RegionRefSerializer
 
 DETAIL_STATES = (CaseStatus.PUBLISHED, CaseStatus.IN_NOTICE)
 
@@ -107,13 +107,6 @@ class CaseSearchResponseSerializer(serializers.Serializer):
     backend = serializers.ChoiceField(choices=["elasticsearch", "database"])
 
 
-class PublicIndicatorSerializer(serializers.Serializer):
-    name = serializers.CharField()
-    value = NumberField()
-    unit = serializers.CharField()
-    baseline = NumberField(allow_null=True)
-
-
 class PublicImageSerializer(serializers.Serializer):
     url = serializers.CharField()
     alt = serializers.CharField()
@@ -142,7 +135,7 @@ class PublicCaseDetailSerializer(PublicCaseSerializer):
     outcomes = serializers.CharField()
     lessons = serializers.CharField()
     replicability = serializers.CharField()
-    indicators = PublicIndicatorSerializer(many=True, source="indicators.all")
+    indicators = IndicatorSerializer(many=True, source="indicators.all")
     images = serializers.SerializerMethodField()
     attachments = serializers.SerializerMethodField()
     adoptions = serializers.SerializerMethodField()
