@@ -11,12 +11,12 @@ from pathlib import Path
 
 import justmytype_intl_cjk
 import typst
-from django.conf import settings
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from .models import Case
 from .taxonomies import KeyGroup, OrganisationType, Scenario, SpecialProject, TaskArea, label_of
+from .typst_files import typst_path, typst_root
 
 TEMPLATE = Path(__file__).resolve().parent / "print" / "application.typ"
 FONT_DIR = Path(justmytype_intl_cjk.__file__).resolve().parent / "fonts" / "ofl" / "notosanssc"
@@ -43,8 +43,8 @@ def _period(case: Case) -> str:
     return f"{case.period_start:%Y年%-m月} — {end}"
 
 
-def case_data(case: Case, media_root: Path) -> dict:
-    """Everything the template shows, as plain JSON (images as paths under the Typst root)."""
+def case_data(case: Case) -> dict:
+    """Everything the template shows, as plain JSON (images by their storage names, cases.typst_files)."""
     facts = [
         (_("所属地区"), case.region.full_name), (_("征集方向"), case.category.title if case.category else "—"),
         (_("申报单位"), case.organisation or "—"), (_("单位类型"), label_of(OrganisationType, case.organisation_type) if case.organisation_type else "—"),
@@ -59,9 +59,8 @@ def case_data(case: Case, media_root: Path) -> dict:
     ]
     images = []
     for item in case.images.select_related("image"):
-        path = Path(item.image.file.path)
-        if path.exists() and path.resolve().is_relative_to(media_root):
-            images.append({"path": "/" + path.resolve().relative_to(media_root).as_posix(), "alt": item.alt})
+        if path := typst_path(item.image.file):
+            images.append({"path": path, "alt": item.alt})
     return {
         "campaign": case.campaign.title,
         "title": case.title,
@@ -79,10 +78,9 @@ def case_data(case: Case, media_root: Path) -> dict:
 
 
 def application_pdf(case: Case) -> bytes:
-    media_root = Path(settings.MEDIA_ROOT).resolve()
-    media_root.mkdir(parents=True, exist_ok=True)
-    data = json.dumps(case_data(case, media_root), ensure_ascii=False)
-    return typst.compile(
-        TEMPLATE.read_bytes(), root=str(media_root), font_paths=[str(FONT_DIR)], ignore_system_fonts=True,
-        sys_inputs={"data": data},
-    )
+    data = case_data(case)
+    with typst_root(image["path"] for image in data["images"]) as root:
+        return typst.compile(
+            TEMPLATE.read_bytes(), root=root, font_paths=[str(FONT_DIR)], ignore_system_fonts=True,
+            sys_inputs={"data": json.dumps(data, ensure_ascii=False)},
+        )

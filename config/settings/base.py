@@ -38,6 +38,8 @@ INSTALLED_APPS = [
     "rest_framework",
     "drf_spectacular",
     "django_tasks",
+    # The database task queue (TASKS_BACKEND=database): its tables exist everywhere, used only then.
+    "django_tasks_db",
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
@@ -138,6 +140,9 @@ SESSION_PASSIVE_PATHS = [r"^/admin/security/session/status/$", r"^/admin/editing
 SESSION_COOKIE_AGE = SESSION_ABSOLUTE_TIMEOUT
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
+# Sessions in the database, shared by every app server. Not `cached_db`: deactivating an account
+# deletes its session rows (accounts.services.end_sessions), which a cached copy would outlive.
+SESSION_ENGINE = "django.contrib.sessions.backends.db"
 CSRF_COOKIE_SAMESITE = "Lax"
 # Optional TOTP second factor for the secretariat and administrators (off by default).
 TOTP_ENABLED = env_bool("TOTP_ENABLED", False)
@@ -204,7 +209,20 @@ EMAIL_BACKEND = os.environ.get(
 )
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "典型案例库 <noreply@casebook.local>")
 
-TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
+# Background work (e-mail, Elasticsearch indexing, renditions, compilation PDFs):
+# TASKS_BACKEND=database queues it in the database for `manage.py db_worker` processes (production);
+# otherwise it runs inline, after commit, in the process that asked for it.
+TASKS_BACKEND = os.environ.get("TASKS_BACKEND", "immediate").strip().lower()
+if TASKS_BACKEND not in {"immediate", "database"}:
+    from django.core.exceptions import ImproperlyConfigured
+
+    raise ImproperlyConfigured("TASKS_BACKEND 只能是 immediate 或 database（TASKS_BACKEND must be immediate or database).")
+TASKS = {
+    "default": {
+        "BACKEND": "django_tasks_db.DatabaseBackend" if TASKS_BACKEND == "database"
+        else "django_tasks.backends.immediate.ImmediateBackend",
+    }
+}
 
 # Wagtail
 WAGTAIL_SITE_NAME = "典型案例库"

@@ -26,5 +26,9 @@ CACHES = {
     "renditions": {"BACKEND": "django.core.cache.backends.dummy.DummyCache"},
 }
 
+# Tasks run inline whatever the environment says (tests/deployment runs a real db_worker).
+TASKS_BACKEND = "immediate"
+TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
+
 # Never reach a real cluster from the general suite; the opt-in ES tests read the environment.
 ELASTICSEARCH_URL = ""

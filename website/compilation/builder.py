@@ -26,6 +26,7 @@ from cases.models import Campaign, Case, CaseImage, CaseIndicator
 from cases.permissions import PUBLIC_STATES
 from cases.printing import FONT_DIR
 from cases.taxonomies import KeyGroup, OrganisationType, Scenario, SpecialProject, TaskArea, label_of
+from cases.typst_files import typst_path, typst_root
 
 logger = logging.getLogger(__name__)
 
@@ -90,20 +91,17 @@ def _period(case: Case) -> str:
     return f"{case.period_start:%Y年%-m月} — {end}"
 
 
-def _image(case_image: CaseImage, spec: str, media_root: Path) -> dict | None:
-    """A rendition's path under the Typst root (MEDIA_ROOT); None if the file is missing or broken."""
+def _image(case_image: CaseImage, spec: str) -> dict | None:
+    """A rendition by its storage name (cases.typst_files); None if the file is missing or broken."""
     try:
-        rendition = case_image.image.get_rendition(spec)
-        path = Path(rendition.file.path).resolve()
+        path = typst_path(case_image.image.get_rendition(spec).file)
     except Exception:  # a broken or missing image file must not stop the book
         logger.warning("compilation: image %s of case %s skipped", case_image.pk, case_image.case_id, exc_info=True)
         return None
-    if not path.exists() or not path.is_relative_to(media_root):
-        return None
-    return {"path": "/" + path.relative_to(media_root).as_posix(), "alt": case_image.alt}
+    return {"path": path, "alt": case_image.alt} if path else None
 
 
-def case_chapter(case: Case, number: int, media_root: Path, base_url: str) -> dict:
+def case_chapter(case: Case, number: int, base_url: str) -> dict:
     images = list(case.images.all())
     cover = next((i for i in images if i.is_cover), images[0] if images else None)
     facts = [
@@ -133,16 +131,14 @@ def case_chapter(case: Case, number: int, media_root: Path, base_url: str) -> di
             {"name": i.name, "value": _number(i.value), "unit": i.unit, "baseline": _number(i.baseline)}
             for i in case.indicators.all()
         ],
-        "cover": _image(cover, COVER_SPEC, media_root) if cover else None,
-        "gallery": [img for i in images if i is not cover and (img := _image(i, GALLERY_SPEC, media_root))],
+        "cover": _image(cover, COVER_SPEC) if cover else None,
+        "gallery": [img for i in images if i is not cover and (img := _image(i, GALLERY_SPEC))],
         "url": base_url + reverse("website:case", args=[case.pk]),
     }
 
 
 def book(campaign: Campaign) -> Book:
     """Gather the book's content; the fingerprint covers everything but the generation date."""
-    media_root = Path(settings.MEDIA_ROOT).resolve()
-    media_root.mkdir(parents=True, exist_ok=True)
     base_url = settings.WAGTAILADMIN_BASE_URL.rstrip("/")
     groups: list[dict] = []
     ids: list[int] = []
@@ -151,7 +147,7 @@ def book(campaign: Campaign) -> Book:
         title = case.tier.title if case.tier else _("入选案例")
         if not groups or groups[-1]["title"] != title:
             groups.append({"title": title, "cases": []})
-        groups[-1]["cases"].append(case_chapter(case, number, media_root, base_url))
+        groups[-1]["cases"].append(case_chapter(case, number, base_url))
     for group in groups:
         group["heading"] = _("%(tier)s（%(n)d 个）") % {"tier": group["title"], "n": len(group["cases"])}
     content = {
@@ -170,9 +166,15 @@ def book(campaign: Campaign) -> Book:
     return Book(data=data, fingerprint=digest.hexdigest(), case_ids=sorted(ids))
 
 
+def _image_paths(data: dict) -> list[str]:
+    chapters = [chapter for group in data["groups"] for chapter in group["cases"]]
+    images = [c["cover"] for c in chapters if c["cover"]] + [g for c in chapters for g in c["gallery"]]
+    return [image["path"] for image in images]
+
+
 def render(book_: Book) -> bytes:
-    media_root = Path(settings.MEDIA_ROOT).resolve()
-    return typst.compile(
-        TEMPLATE.read_bytes(), root=str(media_root), font_paths=[str(FONT_DIR)], ignore_system_fonts=True,
-        sys_inputs={"data": json.dumps(book_.data, ensure_ascii=False)},
-    )
+    with typst_root(_image_paths(book_.data)) as root:
+        return typst.compile(
+            TEMPLATE.read_bytes(), root=root, font_paths=[str(FONT_DIR)], ignore_system_fonts=True,
+            sys_inputs={"data": json.dumps(book_.data, ensure_ascii=False)},
+        )

@@ -35,7 +35,7 @@ REQUEUE_AFTER = timedelta(minutes=15)
 
 
 def file_name(campaign: Campaign, fingerprint: str) -> str:
-    """MEDIA_ROOT/compilations/<slug>-<hash>.pdf: a new name per content, so caches never mix them up."""
+    """compilations/<slug>-<hash>.pdf in the media storage: a new name per content, so caches never mix them up."""
     return f"compilations/{campaign.slug}-{fingerprint[:12]}.pdf"
 
 
