@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 PORT ?= 8000
 export DJANGO_SETTINGS_MODULE ?= config.settings.dev
 
-.PHONY: demo test lint check serve-dev install migrate clean backup restore bench
+.PHONY: demo test lint check serve serve-dev install migrate clean backup restore bench
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -27,6 +27,15 @@ demo: migrate
 	@echo "Demo password for every demo account: $${DEMO_PASSWORD:-$$($(BIN)/python -c 'from cases.demo.accounts import demo_password; print(demo_password())')}"
 	$(BIN)/python manage.py runserver 127.0.0.1:$(PORT)
 
+# Production: gunicorn (config/gunicorn.conf.py) with config.settings.production, configured from the
+# environment (README.md, "Serving in production"); what an operator runs behind a reverse proxy.
+serve: install
+	DJANGO_SETTINGS_MODULE=config.settings.production $(BIN)/python manage.py collectstatic --noinput --verbosity 0
+	DJANGO_SETTINGS_MODULE=config.settings.production $(BIN)/python manage.py createcachetable
+	@DJANGO_SETTINGS_MODULE=config.settings.production $(BIN)/python manage.py migrate --check >/dev/null || { \
+	  echo "Unapplied migrations: run DJANGO_SETTINGS_MODULE=config.settings.production $(BIN)/python manage.py migrate"; exit 1; }
+	PORT=$(PORT) DJANGO_SETTINGS_MODULE=config.settings.production $(BIN)/gunicorn -c config/gunicorn.conf.py
+
 test: install
 	DJANGO_SETTINGS_MODULE=config.settings.test $(BIN)/pytest $(PYTEST_ARGS)
 
@@ -46,10 +55,19 @@ restore:
 	@test -n "$(BACKUP)" || { echo "usage: make restore BACKUP=<backup dir> RESTORE_DATABASE_URL=<url> RESTORE_MEDIA_ROOT=<dir>"; exit 2; }
 	scripts/restore.sh "$(BACKUP)"
 
-# Benchmarks on the demo corpus (loaded if absent): search relevance per backend (docs/search.md).
+# Benchmarks (README.md, "Benchmarks"): search relevance on the demo corpus (docs/search.md), then
+# HTTP, batch and front-cache figures on BENCH_DATABASE_URL (created and filled with
+# BENCH_CASES/BENCH_PUBLISHED generated cases when empty), rendered into docs/performance.md.
+BENCH_CASES ?= 100000
+BENCH_PUBLISHED ?= 10000
 bench: migrate
 	$(BIN)/python manage.py load_demo_data --if-empty
 	$(BIN)/python manage.py search_eval --baseline
+	BENCH_CASES=$(BENCH_CASES) BENCH_PUBLISHED=$(BENCH_PUBLISHED) $(BIN)/python bench/bench_db.py
+	$(BIN)/python bench/http.py $(BENCH_HTTP_ARGS)
+	if [ -f bench/batch.py ]; then $(BIN)/python bench/batch.py; fi
+	if [ -f bench/frontcache.py ]; then $(BIN)/python bench/frontcache.py; fi
+	$(BIN)/python bench/report.py
 
 clean:
 	rm -rf $(VENV) db.sqlite3 .test-media

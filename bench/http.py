@@ -1,0 +1,315 @@
+"""HTTP benchmark: the site with production settings under gunicorn, driven by wrk on 127.0.0.1.
+
+    .venv/bin/python bench/http.py [--rounds 5] [--seconds 5] [--quick]
+
+Starts `gunicorn -c config/gunicorn.conf.py` (2 workers) on a free loopback port against
+BENCH_DATABASE_URL (default postgres://postgres@127.0.0.1:5432/casebook_bench), signs in a
+secretariat account through the real login form, checks every target answers 200 with its
+real content (a redirect to the login or a 429 stops the run), warms up, then runs alternating
+rounds (the order rotated each round) over the targets. For each run it records wrk's requests,
+rps and latency percentiles, and the CPU time of the gunicorn tree and of the PostgreSQL
+backends serving it. Writes bench/results/http.json (rendered by bench/report.py).
+"""
+
+# ruff: noqa: E402 (the path fix below must run before the imports)
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+# This file is named as the issue asks, and so shadows the standard library's `http` for
+# `python bench/http.py`: move its folder to the end of the path before anything imports http.
+_BENCH = Path(__file__).resolve().parent
+sys.path[:] = [p for p in sys.path if Path(p or ".").resolve() != _BENCH] + [str(_BENCH)]
+
+import argparse
+import html
+import json
+import os
+import secrets
+import signal
+import socket
+import statistics
+import subprocess
+import time
+from datetime import UTC, datetime
+from urllib.parse import urlencode
+
+import http_setup
+from http_client import fetch, sign_in
+from loadgen import ServerCPU, ensure_wrk, run_wrk
+
+ROOT = Path(__file__).resolve().parent.parent
+VENV_BIN = Path(sys.executable).parent
+RESULTS = ROOT / "bench" / "results" / "http.json"
+NOTES = ROOT / "bench" / "notes" / "http.md"
+DEFAULT_DB = "postgres://postgres@127.0.0.1:5432/casebook_bench"
+APP_NAME = "casebook-bench-http"
+# Targets of issue 9 (server CPU ms per request, gunicorn + PostgreSQL, database search backend).
+TARGETS_MS = {"case": 10.0, "library_q_facets": 40.0, "admin_cases": 50.0}
+
+
+class BenchError(RuntimeError):
+    pass
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def server_env(database_url: str, port: int, workers: int) -> dict:
+    """Production settings with the plain-HTTP benchmark profile (README.md, Benchmarks)."""
+    sep = "&" if "?" in database_url else "?"
+    return {
+        **os.environ,
+        "DJANGO_SETTINGS_MODULE": "config.settings.production",
+        "DATABASE_URL": f"{database_url}{sep}application_name={APP_NAME}",
+        "SECRET_KEY": secrets.token_urlsafe(48),
+        "ALLOWED_HOSTS": "127.0.0.1,localhost",
+        "SECURE_SSL_REDIRECT": "0", "SECURE_COOKIES": "0", "SECURE_HSTS_SECONDS": "0",
+        # The limiter still runs on every request; its limits are out of reach of the load.
+        "RATE_LIMIT_SEARCH_PER_MINUTE": "1000000000", "RATE_LIMIT_SIGNIN_PER_MINUTE": "1000",
+        "ELASTICSEARCH_URL": "",
+        "PORT": str(port), "BIND_HOST": "127.0.0.1", "WEB_CONCURRENCY": str(workers),
+        "ACCESS_LOG": "0", "GUNICORN_MAX_REQUESTS": "0",
+    }
+
+
+class Server:
+    """gunicorn in its own process group, stopped by that group's id."""
+
+    def __init__(self, env: dict, log: Path):
+        self.env, self.log = env, log
+        self.port = int(env["PORT"])
+        self.proc: subprocess.Popen | None = None
+
+    def collectstatic(self) -> None:
+        subprocess.run([str(VENV_BIN / "python"), "manage.py", "collectstatic", "--noinput", "--verbosity", "0"],
+                       cwd=ROOT, env=self.env, check=True)
+
+    def start(self, timeout: float = 60) -> None:
+        self._logfile = self.log.open("w")
+        self.proc = subprocess.Popen([str(VENV_BIN / "gunicorn"), "-c", "config/gunicorn.conf.py"],
+                                     cwd=ROOT, env=self.env, stdout=self._logfile, stderr=subprocess.STDOUT,
+                                     start_new_session=True)
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            if self.proc.poll() is not None:
+                raise BenchError(f"gunicorn exited ({self.proc.returncode}):\n{self.log.read_text()[-3000:]}")
+            try:
+                status, _h, _b = fetch(self.base, "/static/website/site.css")
+                if status:
+                    return
+            except OSError:
+                time.sleep(0.3)
+        raise BenchError("gunicorn did not answer in time:\n" + self.log.read_text()[-3000:])
+
+    @property
+    def base(self) -> str:
+        return f"http://127.0.0.1:{self.port}"
+
+    def stop(self) -> None:
+        if self.proc and self.proc.poll() is None:
+            os.killpg(self.proc.pid, signal.SIGTERM)
+            try:
+                self.proc.wait(timeout=30)
+            except subprocess.TimeoutExpired:
+                os.killpg(self.proc.pid, signal.SIGKILL)
+                self.proc.wait()
+        if getattr(self, "_logfile", None):
+            self._logfile.close()
+
+
+def db_backend_pids(database_url: str):
+    """A function listing the PostgreSQL backends of the server's connections (by application_name)."""
+    import psycopg
+
+    conn = psycopg.connect(database_url, autocommit=True, application_name="casebook-bench-probe")
+
+    def pids() -> list[int]:
+        rows = conn.execute("SELECT pid FROM pg_stat_activity WHERE application_name = %s", [APP_NAME]).fetchall()
+        return [r[0] for r in rows]
+
+    return pids, conn
+
+
+def targets(setup: dict, static_path: str) -> list[dict]:
+    """(key, label, path, headers, expected fragments) of every measured page."""
+    facets = setup["facets"]
+    q = setup["query"]
+    return [
+        {"key": "static", "what": "static file (reference)", "path": static_path, "expect": ["{"]},
+        {"key": "home", "what": "home page", "path": "/", "expect": ["</html>"]},
+        {"key": "library", "what": "library, no query", "path": "/cases/", "expect": ['class="result"']},
+        {"key": "library_q", "what": f"library, q={q}", "path": "/cases/?" + urlencode({"q": q}),
+         "expect": ['class="result"', "<mark>"]},
+        {"key": "library_q_facets", "what": f"library, q={q} + {' + '.join(facets)}",
+         "path": "/cases/?" + urlencode({"q": q, **facets}), "expect": ['class="result"', "<mark>"]},
+        {"key": "case", "what": "case page", "path": f"/cases/{setup['case']['id']}/",
+         "expect": [html.escape(setup["case"]["title"])]},
+        {"key": "campaign", "what": "campaign page", "path": f"/campaigns/{setup['campaign']['slug']}/",
+         "expect": [html.escape(setup["campaign"]["title"])]},
+        {"key": "admin_cases", "what": "admin case list (secretariat)", "path": "/admin/cases/",
+         "expect": ["/admin/cases/inspect/"], "signed_in": True},
+    ]
+
+
+def check(base: str, target: dict, headers: dict) -> int:
+    """200 with the expected content, or stop the run: measuring a login page or a 429 is no use."""
+    status, resp_headers, body = fetch(base, target["path"], headers=headers)
+    text = body.decode("utf-8", "replace")
+    if status != 200:
+        raise BenchError(f"{target['what']}: HTTP {status} {resp_headers.get('location', '')} for {target['path']}")
+    missing = [e for e in target["expect"] if e not in text]
+    if missing or 'name="password"' in text:
+        raise BenchError(f"{target['what']}: the page lacks {missing or 'no login form'} ({target['path']})")
+    return len(body)
+
+
+def static_reference(base: str) -> str:
+    """The stylesheet URL the home page links to (hashed by the manifest storage)."""
+    _s, _h, body = fetch(base, "/")
+    text = body.decode("utf-8", "replace")
+    start = text.find("/static/website/site.")
+    if start < 0:
+        return "/static/website/site.css"
+    end = text.find('"', start)
+    return text[start:end]
+
+
+def measure(base: str, tlist: list[dict], headers_for, cpu: ServerCPU, args) -> dict[str, list[dict]]:
+    runs: dict[str, list[dict]] = {t["key"]: [] for t in tlist}
+    for t in tlist:  # warm-up: caches, jieba, connections
+        run_wrk(base + t["path"], duration_s=args.warmup, connections=args.connections, threads=args.threads,
+                headers=headers_for(t))
+    for r in range(args.rounds):
+        order = tlist[r % len(tlist):] + tlist[:r % len(tlist)]
+        for t in order:
+            result, app_ms, db_ms = cpu.measure(
+                run_wrk, base + t["path"], duration_s=args.seconds, connections=args.connections,
+                threads=args.threads, headers=headers_for(t),
+            )
+            if result["errors"] or not result["requests"]:
+                raise BenchError(f"{t['what']}: {result['errors']} failed requests of {result['requests']}")
+            n = result["requests"]
+            result.update(app_cpu_ms_per_req=app_ms / n, db_cpu_ms_per_req=db_ms / n,
+                          cpu_ms_per_req=(app_ms + db_ms) / n, round=r)
+            runs[t["key"]].append(result)
+            print(f"  round {r + 1}/{args.rounds} {t['what']:<40} {result['rps']:8.1f} req/s  "
+                  f"p50 {result['p50_ms']:7.2f} ms  p99 {result['p99_ms']:7.2f} ms  "
+                  f"cpu {result['cpu_ms_per_req']:6.2f} ms/req (db {result['db_cpu_ms_per_req']:.2f})", flush=True)
+    return runs
+
+
+def summarise(tlist: list[dict], runs: dict[str, list[dict]], sizes: dict[str, int]) -> list[dict]:
+    def med(key: str, field: str) -> float:
+        return statistics.median(r[field] for r in runs[key])
+
+    ref_cpu, ref_rps = med("static", "cpu_ms_per_req"), med("static", "rps")
+    rows = []
+    for t in tlist:
+        k = t["key"]
+        cpu = med(k, "cpu_ms_per_req")
+        target = TARGETS_MS.get(k)
+        rows.append({
+            "what": t["what"], "key": k, "path": t["path"], "unit": "ms",
+            "median": round(cpu, 2), "target": target, "met": (cpu <= target) if target is not None else None,
+            "cpu_ms_per_req": round(cpu, 2),
+            "app_cpu_ms_per_req": round(med(k, "app_cpu_ms_per_req"), 2),
+            "db_cpu_ms_per_req": round(med(k, "db_cpu_ms_per_req"), 2),
+            "rps": round(med(k, "rps"), 1), "p50_ms": round(med(k, "p50_ms"), 2), "p99_ms": round(med(k, "p99_ms"), 2),
+            "ratio_to_reference": round(cpu / ref_cpu, 1) if ref_cpu else None,
+            "rps_ratio_to_reference": round(med(k, "rps") / ref_rps, 3) if ref_rps else None,
+            "bytes": sizes.get(k), "runs": len(runs[k]),
+        })
+    return rows
+
+
+def notes(args, setup: dict, static_path: str) -> str:
+    method = (
+        f"gunicorn `config/gunicorn.conf.py`, {args.workers} sync workers, `config.settings.production` "
+        f"(plain-HTTP profile: `SECURE_SSL_REDIRECT=0 SECURE_COOKIES=0 SECURE_HSTS_SECONDS=0`, rate limits raised "
+        f"out of reach but still evaluated), database search backend; wrk {args.connections} connections, "
+        f"{args.threads} thread, on 127.0.0.1; {args.rounds} rounds × {args.seconds} s per page, order rotated each "
+        f"round, after a {args.warmup} s warm-up per page. **CPU ms/req** = CPU time (user + system) of the "
+        f"gunicorn master and workers plus that of the PostgreSQL backends serving them, during a run, divided by "
+        f"the requests completed; the targets apply to it. *ratio* = CPU ms/req ÷ that of the static file "
+        f"`{static_path}` served by the same server (WhiteNoise). Latency and req/s are measured with wrk on the "
+        f"same 2 cores as the server, so they are bounded by the machine, not only by the code. "
+        f"Case page: case {setup['case']['id']}; campaign page: `{setup['campaign']['slug']}` "
+        f"({setup['campaign']['published']} published cases); query “{setup['query']}” finds "
+        f"{setup['query_total']} cases, {setup['facets_total']} with the two facets {setup['facets']}."
+    )
+    extra = NOTES.read_text(encoding="utf-8").strip() if NOTES.exists() else ""
+    return method + ("\n\n" + extra if extra else "")
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--rounds", type=int, default=5)
+    parser.add_argument("--seconds", type=float, default=5)
+    parser.add_argument("--warmup", type=float, default=2)
+    parser.add_argument("--connections", type=int, default=4)
+    parser.add_argument("--threads", type=int, default=1)
+    parser.add_argument("--workers", type=int, default=2)
+    parser.add_argument("--quick", action="store_true", help="2 rounds × 2 s (development)")
+    parser.add_argument("--out", type=Path, default=RESULTS)
+    args = parser.parse_args()
+    if args.quick:
+        args.rounds, args.seconds, args.warmup = 2, 2, 1
+    database_url = os.environ.get("BENCH_DATABASE_URL", DEFAULT_DB)
+    ensure_wrk()
+    print(f"HTTP benchmark against {database_url.rsplit('/', 1)[-1]}: preparing", flush=True)
+    setup = http_setup.prepare(database_url)
+    env = server_env(database_url, free_port(), args.workers)
+    log = args.out.parent / "http-server.log"
+    args.out.parent.mkdir(parents=True, exist_ok=True)
+    server = Server(env, log)
+    server.collectstatic()
+    server.start()
+    pids, probe = db_backend_pids(database_url)
+    try:
+        session = sign_in(server.base, setup["username"], setup["password"])
+        static_path = static_reference(server.base)
+        tlist = targets(setup, static_path)
+
+        def headers_for(t: dict) -> dict:
+            return {"Cookie": session} if t.get("signed_in") else {}
+
+        sizes = {t["key"]: check(server.base, t, headers_for(t)) for t in tlist}
+        cpu = ServerCPU(server.proc.pid, db_pids=pids)
+        runs = measure(server.base, tlist, headers_for, cpu, args)
+        for t in tlist:  # still the real pages at the end (no expired session, no 429)
+            check(server.base, t, headers_for(t))
+    finally:
+        server.stop()
+        probe.close()
+    rows = summarise(tlist, runs, sizes)
+    counts = setup["counts"]
+    result = {
+        "section": "HTTP: pages under gunicorn (server CPU per request)",
+        "order": 10,
+        "measured_at": datetime.now(UTC).isoformat(timespec="seconds"),
+        "dataset": f"{database_url.rsplit('/', 1)[-1]}: {counts['cases']} cases, {counts['published']} published",
+        "rows": rows,
+        "notes_md": notes(args, setup, static_path),
+        "config": {k: getattr(args, k) for k in ("rounds", "seconds", "warmup", "connections", "threads", "workers")},
+        "raw": runs,
+    }
+    args.out.write_text(json.dumps(result, ensure_ascii=False, indent=1, default=str) + "\n", encoding="utf-8")
+    print(f"wrote {args.out.relative_to(ROOT) if args.out.is_relative_to(ROOT) else args.out}")
+    for row in rows:
+        mark = "" if row["met"] is None else (" ✓" if row["met"] else " ✗")
+        print(f"  {row['what']:<40} cpu {row['median']:7.2f} ms/req{mark}  ×{row['ratio_to_reference']}  "
+              f"{row['rps']:8.1f} req/s  p50 {row['p50_ms']} ms  p99 {row['p99_ms']} ms")
+    return 0
+
+
+if __name__ == "__main__":
+    try:
+        sys.exit(main())
+    except BenchError as exc:
+        print(f"HTTP benchmark failed: {exc}", file=sys.stderr)
+        sys.exit(1)
