@@ -8,12 +8,13 @@ from datetime import date, datetime, time, timedelta
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.core.mail import send_mail
 from django.core.validators import validate_email
 from django.db import transaction
 from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.translation import gettext as _
+
+from notifications.mail import queue_email
 
 from . import permissions, uploads, workflow
 from .errors import Forbidden, GuardFailed, InvalidState, NotFound
@@ -150,10 +151,7 @@ def _mail_objector(objection: Objection, event: str) -> None:
     subject = _("【典型案例库】异议%(what)s（%(ref)s）") % {
         "what": _("已受理") if event == "received" else _("处理结果"), "ref": objection.reference,
     }
-    try:
-        send_mail(subject, body, settings.DEFAULT_FROM_EMAIL, [objection.email])
-    except OSError:
-        logger.exception("objection e-mail %s failed", objection.reference)
+    queue_email(subject, body, [objection.email])
 
 
 def erase_expired_personal_data(*, now: datetime | None = None) -> int:

@@ -9,7 +9,6 @@ from __future__ import annotations
 import logging
 
 from django.conf import settings
-from django.core.mail import send_mail
 from django.db.models import QuerySet
 from django.template.loader import render_to_string
 from django.utils import timezone
@@ -19,6 +18,7 @@ from accounts.models import User
 from accounts.roles import Role
 from cases.models import Case, CaseTransition
 
+from .mail import queue_email
 from .models import Notification
 
 logger = logging.getLogger(__name__)
@@ -94,11 +94,7 @@ def notify(case: Case, record: CaseTransition) -> list[Notification]:
                 {"user": user, "message": message, "case": case, "record": record,
                  "url": f"{settings.WAGTAILADMIN_BASE_URL}/admin/"},
             )
-            try:
-                send_mail(_("【典型案例库】%(message)s") % {"message": message[:60]}, body,
-                          settings.DEFAULT_FROM_EMAIL, [user.email])
-            except OSError:
-                logger.exception("notification e-mail to %s failed", user.pk)
+            queue_email(_("【典型案例库】%(message)s") % {"message": message[:60]}, body, [user.email])
     return created
 
 
