@@ -64,7 +64,7 @@ bench: migrate
 	$(BIN)/python manage.py load_demo_data --if-empty
 	$(BIN)/python manage.py search_eval --baseline
 	BENCH_CASES=$(BENCH_CASES) BENCH_PUBLISHED=$(BENCH_PUBLISHED) $(BIN)/python bench/bench_db.py
-	$(BIN)/python bench/http.py $(BENCH_HTTP_ARGS)
+	$(BIN)/python bench/http_bench.py $(BENCH_HTTP_ARGS)
 	if [ -f bench/batch.py ]; then $(BIN)/python bench/batch.py; fi
 	if [ -f bench/frontcache.py ]; then $(BIN)/python bench/frontcache.py; fi
 	$(BIN)/python bench/report.py

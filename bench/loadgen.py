@@ -1,4 +1,4 @@
-"""Load generation and server CPU accounting shared by the HTTP benchmarks (bench/http.py, ...).
+"""Load generation and server CPU accounting shared by the HTTP benchmarks (bench/http_bench.py, ...).
 
 `run_wrk` drives one URL with wrk on this machine and returns its figures as a dict;
 `ServerCPU` reads the CPU time (utime + stime, reaped children included) of a process tree

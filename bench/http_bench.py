@@ -1,6 +1,6 @@
 """HTTP benchmark: the site with production settings under gunicorn, driven by wrk on 127.0.0.1.
 
-    .venv/bin/python bench/http.py [--rounds 5] [--seconds 5] [--quick]
+    .venv/bin/python bench/http_bench.py [--rounds 5] [--seconds 5] [--quick]
 
 Starts `gunicorn -c config/gunicorn.conf.py` (2 workers) on a free loopback port against
 BENCH_DATABASE_URL (default postgres://postgres@127.0.0.1:5432/casebook_bench), signs in a
@@ -11,16 +11,7 @@ rps and latency percentiles, and the CPU time of the gunicorn tree and of the Po
 backends serving it. Writes bench/results/http.json (rendered by bench/report.py).
 """
 
-# ruff: noqa: E402 (the path fix below must run before the imports)
 from __future__ import annotations
-
-import sys
-from pathlib import Path
-
-# This file is named as the issue asks, and so shadows the standard library's `http` for
-# `python bench/http.py`: move its folder to the end of the path before anything imports http.
-_BENCH = Path(__file__).resolve().parent
-sys.path[:] = [p for p in sys.path if Path(p or ".").resolve() != _BENCH] + [str(_BENCH)]
 
 import argparse
 import html
@@ -31,8 +22,10 @@ import signal
 import socket
 import statistics
 import subprocess
+import sys
 import time
 from datetime import UTC, datetime
+from pathlib import Path
 from urllib.parse import urlencode
 
 import http_setup
