@@ -64,7 +64,7 @@ def test_anonymous_published_pages_are_publicly_cacheable(client, make_case, cam
                 "/notices/", "/about/", "/privacy/"):
         response = client.get(url)
         assert response.status_code == 200, url
-        assert response["Cache-Control"] == "public, max-age=300", url
+        assert response["Cache-Control"].startswith("public, max-age="), url  # lifetimes: test_cache_policy.py
         assert "Cookie" in response["Vary"], url
 
 
