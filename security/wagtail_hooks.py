@@ -1,6 +1,6 @@
 """Wagtail admin wiring: the session-expiry warning, the session endpoints and the TOTP pages."""
 
-from django.http import HttpResponseRedirect
+from django.http import Http404, HttpResponseRedirect
 from django.templatetags.static import static
 from django.urls import path, reverse
 from django.utils.html import format_html
@@ -57,4 +57,9 @@ def case_attachments_only_through_their_view(document, request):
     attachment = CaseAttachment.objects.filter(document=document).only("pk").first()
     if attachment is not None:
         return HttpResponseRedirect(reverse("case_files:attachment", args=[attachment.pk]))
+    # An objector's evidence (personal data) goes to the secretariat's desk view only.
+    from cases.models import Objection
+
+    if Objection.objects.filter(evidence=document).exists():
+        raise Http404
     return None

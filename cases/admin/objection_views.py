@@ -12,11 +12,14 @@ from django.http import FileResponse, Http404, HttpResponseRedirect
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.decorators import method_decorator
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views import View
 from wagtail.admin import messages
+
+from audit.decorators import audited_download
 
 from .. import notice, selectors
 from ..errors import WorkflowError
@@ -220,6 +223,7 @@ class ObjectionView(ObjectionMixin, AdminPage):
 class ObjectionEvidenceView(ObjectionMixin, View):
     """The objector's evidence file, for the secretariat only (never a public document URL)."""
 
+    @method_decorator(audited_download("cases.objection.evidence"))
     def get(self, request, pk: int):
         objection = self.get_objection(pk)
         doc = objection.evidence

@@ -14,6 +14,7 @@ from rest_framework.exceptions import ValidationError
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+import audit
 from cases import notice, permissions
 from cases.errors import Forbidden
 from cases.models import Campaign, Case, Objection
@@ -84,7 +85,11 @@ class CaseObjectionsView(SignedInMixin, APIView):
         case = visible_case_or_404(request.user, pk)
         require_staff(request.user, _("只有组织方可以查看异议。"))
         objections = Objection.objects.filter(case=case).order_by("-created_at", "-pk")
-        return Response(ObjectionSerializer(objections, many=True).data)
+        data = ObjectionSerializer(objections, many=True).data
+        # Objectors' names and contacts leave the system here: audited like the other exports.
+        audit.record("export", user=request.user, obj=case, request=request,
+                     details={"export": "objections", "count": len(data)})
+        return Response(data)
 
 
 class RankingView(SignedInMixin, APIView):
