@@ -52,6 +52,7 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "security.middleware.SecurityHeadersMiddleware",
+    "security.input_guard.InputGuardMiddleware",  # NUL and non-UTF-8 input: 400, never a 500
     "security.middleware.RateLimitMiddleware",
     "website.cache_policy.CachePolicyMiddleware",  # outside sessions and CSRF: sees their cookies
     "django.contrib.sessions.middleware.SessionMiddleware",
