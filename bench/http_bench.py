@@ -282,7 +282,7 @@ def main() -> int:
     rows = summarise(tlist, runs, sizes)
     counts = setup["counts"]
     result = {
-        "section": "HTTP: pages under gunicorn (server CPU per request)",
+        "section": "HTTP: pages under gunicorn (median = server CPU ms per request)",
         "order": 10,
         "measured_at": datetime.now(UTC).isoformat(timespec="seconds"),
         "dataset": f"{database_url.rsplit('/', 1)[-1]}: {counts['cases']} cases, {counts['published']} published",

@@ -32,7 +32,8 @@ COLUMNS = [
     ("req/s", "rps", "{:.1f}"),
     ("CPU ms/req", "cpu_ms_per_req", "{:.2f}"),
     ("app / db CPU ms", None, None),
-    ("ratio to reference", "ratio_to_reference", "×{:g}"),
+    ("CPU ratio to reference", "ratio_to_reference", "×{:g}"),
+    ("req/s ratio to reference", "rps_ratio_to_reference", "{:.3f}"),
     ("runs", "runs", "{:d}"),
 ]
 
@@ -102,6 +103,8 @@ def section(data: dict) -> str:
     rows = data.get("rows") or []
     shown = [c for c in COLUMNS if any(
         (r.get(c[1]) is not None) if c[1] else (r.get("app_cpu_ms_per_req") is not None) for r in rows)]
+    if all(r.get("cpu_ms_per_req") == r.get("median") for r in rows):  # the median already is it
+        shown = [c for c in shown if c[1] != "cpu_ms_per_req"]
     head = ["what", "median", *[c[0] for c in shown]]
     lines = [f"## {data.get('section', 'untitled')}", ""]
     meta = [x for x in (f"measured {data['measured_at']}" if data.get("measured_at") else "",
