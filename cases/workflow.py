@@ -27,6 +27,7 @@ from .guards import deadline_for
 # Callers use `workflow.<Error>` and `workflow.deadline_for`; they are part of this module's API.
 __all__ = [
     "Forbidden", "GuardFailed", "InvalidState", "NotFound", "WorkflowError", "case_transitioned", "create_draft",
+    "create_many",
     "deadline_for", "grant_extension", "import_published", "transition", "transition_many", "available_transitions",
 ]
 from .models import Campaign, Case, CaseTransition, Region
@@ -314,3 +315,10 @@ def transition_many(*, case_ids: list[int], name: str, by, reason: str = "", **i
         except WorkflowError as exc:
             result.refused.append((case_id, exc.message))
     return result
+
+
+def create_many(plans, **options):
+    """Many new cases along planned transitions at once (load data): see `cases.workflow_bulk`."""
+    from .workflow_bulk import create_many as bulk
+
+    return bulk(plans, **options)
