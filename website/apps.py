@@ -8,7 +8,9 @@ class WebsiteConfig(AppConfig):
     verbose_name = "公众网站"
 
     def ready(self) -> None:
+        from . import frontcache
         from .renditions import connect
 
         connect()
+        frontcache.connect()  # purges the front cache after a case changes (website/frontcache.py)
         connect_compilation()  # the 典型案例汇编 (website/compilation/signals.py)

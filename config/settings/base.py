@@ -23,6 +23,7 @@ INSTALLED_APPS = [
     "wagtail.contrib.forms",
     "wagtail.contrib.redirects",
     "wagtail.contrib.settings",
+    "wagtail.contrib.frontend_cache",  # purges the front cache: website/frontcache.py
     "wagtail.embeds",
     "wagtail.sites",
     "wagtail.users",
@@ -231,6 +232,12 @@ WAGTAIL_SITE_NAME = "典型案例库"
 WAGTAILADMIN_BASE_URL = os.environ.get("BASE_URL", "http://127.0.0.1:8000")
 WAGTAIL_I18N_ENABLED = False
 WAGTAILSEARCH_BACKENDS = {"default": {"BACKEND": "wagtail.search.backends.database"}}
+# The front cache (Varnish, docs/deployment-cache.md), purged when cases change; off when unset.
+FRONTEND_CACHE_URL = os.environ.get("FRONTEND_CACHE_URL", "").strip()
+if FRONTEND_CACHE_URL:
+    WAGTAILFRONTENDCACHE = {
+        "default": {"BACKEND": "website.frontcache.PurgeBackend", "LOCATION": FRONTEND_CACHE_URL},
+    }
 WAGTAILDOCS_EXTENSIONS = ["pdf", "docx", "xlsx", "pptx", "odt", "jpg", "jpeg", "png", "zip"]
 WAGTAILDOCS_SERVE_METHOD = "serve_view"
 WAGTAILIMAGES_EXTENSIONS = ["jpg", "jpeg", "png", "gif", "webp"]
