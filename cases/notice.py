@@ -103,13 +103,16 @@ def submit_objection(*, case_id: int, name: str, phone: str, email: str, reason:
             errors["evidence"] = exc.messages
     if errors:
         raise ValidationError(errors)
-    with transaction.atomic():
+    # A failure after the evidence file is stored rolls back the rows and deletes the file.
+    with uploads.delete_on_failure() as stored, transaction.atomic():
         document = None
         if evidence is not None:
             from wagtail.documents import get_document_model
 
             evidence.name = uploads.generated_name(uploads.check_document(evidence))
-            document = get_document_model().objects.create(title=_("异议证明材料"), file=evidence)
+            document = get_document_model()(title=_("异议证明材料"), file=evidence)
+            stored.append(document.file)
+            document.save()
         objection = Objection.objects.create(
             case=case, name=name, phone=phone, email=email, reason=reason, evidence=document
         )

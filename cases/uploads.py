@@ -4,14 +4,23 @@ Images are also re-encoded (`clean_image`): the stored file is pixels only, with
 orientation applied and every piece of metadata (EXIF incl. GPS, XMP, comments) dropped.
 `delete_on_failure` removes files stored by a write that then fails, so a failed upload
 leaves neither a row nor a file.
+
+Documents are checked by structure, not only their first bytes: a PDF must end like one (a
+truncated file is refused), an Office file must be an OOXML package of its kind without macros,
+and a ZIP that would inflate far beyond its size (a zip bomb) or names paths outside itself is
+refused. Only Pillow's JPEG, PNG, GIF and WebP decoders ever see an upload.
 """
 
 from __future__ import annotations
 
+import errno
 import io
 import logging
+import math
 import os
+import posixpath
 import uuid
+import zipfile
 from collections.abc import Iterator
 from contextlib import contextmanager
 
@@ -23,6 +32,9 @@ from django.utils.translation import gettext as _
 from PIL import Image as PILImage
 from PIL import ImageOps, ImageSequence
 
+from .errors import StorageFull
+from .validation import clean_line, strip_bidi
+
 logger = logging.getLogger(__name__)
 
 # Magic numbers of the document types we accept, and the extension we store them under.
@@ -30,12 +42,20 @@ DOCUMENT_SIGNATURES = [
     (b"%PDF-", "pdf"),
     (b"PK\x03\x04", "zip"),  # docx, xlsx, pptx, odt are zip containers; refined below
 ]
+# The content type of the main part of each OOXML kind we accept, in [Content_Types].xml.
 OFFICE_TYPES = {
-    "word/": "docx",
-    "xl/": "xlsx",
-    "ppt/": "pptx",
+    b"officedocument.wordprocessingml.document.main+xml": "docx",
+    b"officedocument.spreadsheetml.sheet.main+xml": "xlsx",
+    b"officedocument.presentationml.presentation.main+xml": "pptx",
 }
+CONTENT_TYPES = "[Content_Types].xml"
 IMAGE_FORMATS = {"JPEG": "jpg", "PNG": "png", "GIF": "gif", "WEBP": "webp"}
+# A PDF ends with %%EOF (possibly followed by whitespace or a little junk); a cut-off one does not.
+PDF_TAIL = 2048
+# Zip bomb limits: what an honest 20 MB Office file never reaches.
+ZIP_MAX_ENTRIES = 5000
+ZIP_MAX_UNCOMPRESSED = 300 * 1048576
+ZIP_MAX_RATIO = 200  # per entry above 1 MB uncompressed: XML compresses ~10-30×, media not at all
 
 
 def _size_check(f: UploadedFile, limit: int) -> None:
@@ -44,7 +64,7 @@ def _size_check(f: UploadedFile, limit: int) -> None:
     if f.size > limit:
         raise ValidationError(
             _("文件过大（%(size).1f MB），不能超过 %(limit)d MB。")
-            % {"size": f.size / 1048576, "limit": limit // 1048576}
+            % {"size": math.ceil(f.size / 104857.6) / 10, "limit": limit // 1048576}  # 10.0001 MB shows as 10.1
         )
 
 
@@ -52,8 +72,9 @@ def check_image(f: UploadedFile) -> str:
     """The image's real format extension; raises ValidationError for anything else."""
     _size_check(f, settings.CASEBOOK["IMAGE_MAX_BYTES"])
     f.seek(0)
+    fmt = None
     try:
-        with PILImage.open(f) as img:
+        with PILImage.open(f, formats=list(IMAGE_FORMATS)) as img:
             fmt = img.format
             width, height = img.size
             frames = getattr(img, "n_frames", 1)
@@ -61,7 +82,9 @@ def check_image(f: UploadedFile) -> str:
     except (PILImage.DecompressionBombError, PILImage.DecompressionBombWarning):
         raise ValidationError(_("图片像素过多，不能超过 4000 万像素。")) from None
     except Exception:
-        raise ValidationError(_("无法识别的图片文件，请上传 JPG、PNG、GIF 或 WebP 图片。")) from None
+        if fmt is None:
+            raise ValidationError(_("无法识别的图片文件，请上传 JPG、PNG、GIF 或 WebP 图片。")) from None
+        raise ValidationError(_("图片文件已损坏或不完整，请重新导出后上传。")) from None
     finally:
         f.seek(0)
     if fmt not in IMAGE_FORMATS:
@@ -85,7 +108,7 @@ def _clean_frame(frame: PILImage.Image) -> PILImage.Image:
 
 def _reencode(f, fmt: str) -> bytes:
     out = io.BytesIO()
-    with PILImage.open(f) as img:
+    with PILImage.open(f, formats=[fmt]) as img:
         icc = img.info.get("icc_profile")
         animated = fmt in {"GIF", "WEBP"} and getattr(img, "n_frames", 1) > 1
         if animated:
@@ -139,6 +162,28 @@ def clean_image(f: UploadedFile) -> tuple[ContentFile, str]:
     return ContentFile(data, name=generated_name(ext)), ext
 
 
+class StoredFiles(list):
+    """The FieldFiles a block stores. For one appended before its save, also where the save will
+    put it, if that path is free now: a save that fails half-way (a full disk) leaves a partial
+    file there, which is then ours to delete."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.targets: list[str] = []
+
+    def append(self, field_file) -> None:
+        super().append(field_file)
+        target = ""
+        if field_file and field_file.name and not field_file._committed:
+            name = field_file.field.generate_filename(field_file.instance, field_file.name)
+            target = "" if field_file.storage.exists(name) else name
+        self.targets.append(target)
+
+
+# The disk or the quota is full: the upload is refused with a clear message (HTTP 507).
+STORAGE_FULL_ERRNOS = frozenset({errno.ENOSPC, errno.EDQUOT})
+
+
 @contextmanager
 def delete_on_failure() -> Iterator[list]:
     """Collect stored FieldFiles; if the block raises, delete them from storage and re-raise.
@@ -147,19 +192,26 @@ def delete_on_failure() -> Iterator[list]:
     `transaction.on_commit` never fires on a rollback, so the cleanup is done here:
 
         with uploads.delete_on_failure() as stored, transaction.atomic():
-            image.save(); stored.append(image.file)
+            stored.append(image.file); image.save()
             ...
+
+    A full disk becomes `StorageFull` (a Chinese message, no 500), after the cleanup.
     """
-    stored: list = []
+    stored = StoredFiles()
     try:
         yield stored
-    except BaseException:
-        for field_file in stored:
+    except BaseException as exc:
+        for field_file, target in zip(stored, stored.targets, strict=True):
             try:
-                if field_file and field_file.name:
+                if field_file and field_file.name and field_file._committed:
                     field_file.storage.delete(field_file.name)
+                elif target and field_file.storage.exists(target):
+                    field_file.storage.delete(target)  # the partial file of a save that failed
             except Exception:  # keep the original error; log the leftover file
-                logger.exception("Could not delete %s after a failed upload", getattr(field_file, "name", "?"))
+                logger.exception("Could not delete %s after a failed upload", target or getattr(field_file, "name", "?"))
+        if isinstance(exc, OSError) and exc.errno in STORAGE_FULL_ERRNOS:
+            logger.error("Upload refused, the media storage is full: %s", exc)
+            raise StorageFull(_("服务器存储空间不足，文件未能保存。请稍后再试；如仍不行，请联系组织方。")) from exc
         raise
 
 
@@ -170,20 +222,48 @@ def check_document(f: UploadedFile) -> str:
     head = f.read(8)
     f.seek(0)
     kind = next((ext for magic, ext in DOCUMENT_SIGNATURES if head.startswith(magic)), None)
-    if kind == "zip":
-        import zipfile
-
-        try:
-            with zipfile.ZipFile(f) as zf:
-                names = zf.namelist()
-        except zipfile.BadZipFile:
-            kind = None
-        else:
-            kind = next((ext for prefix, ext in OFFICE_TYPES.items() if any(n.startswith(prefix) for n in names)), None)
+    try:
+        if kind == "pdf":
+            _check_pdf(f)
+        elif kind == "zip":
+            kind = _office_kind(f)
+    finally:
         f.seek(0)
     if kind is None:
         raise ValidationError(_("不支持的文件类型，请上传 PDF、Word、Excel 或 PowerPoint 文件。"))
     return kind
+
+
+def _check_pdf(f) -> None:
+    f.seek(max(0, f.size - PDF_TAIL))
+    if b"%%EOF" not in f.read(PDF_TAIL):
+        raise ValidationError(_("PDF 文件已损坏或不完整，请重新导出后上传。"))
+
+
+def _office_kind(f) -> str | None:
+    """docx/xlsx/pptx by the package's main part; None for other ZIPs; raises for dangerous ones."""
+    try:
+        with zipfile.ZipFile(f) as zf:
+            entries = zf.infolist()
+    except (zipfile.BadZipFile, zipfile.LargeZipFile, ValueError, EOFError, OSError):
+        raise ValidationError(_("文件已损坏或不完整，请重新保存后上传。")) from None
+    if len(entries) > ZIP_MAX_ENTRIES:
+        raise ValidationError(_("文件内部包含的部件过多（超过 %(n)d 个），请检查文件后重新上传。") % {"n": ZIP_MAX_ENTRIES})
+    if sum(e.file_size for e in entries) > ZIP_MAX_UNCOMPRESSED or any(
+        e.file_size > 1048576 and e.file_size > ZIP_MAX_RATIO * max(e.compress_size, 1) for e in entries
+    ):
+        raise ValidationError(_("文件解压后过大（疑似压缩炸弹），请检查文件后重新上传。"))
+    names = {e.filename for e in entries}
+    if any(n.startswith("/") or "\\" in n or ".." in posixpath.normpath(n).split("/") for n in names):
+        raise ValidationError(_("文件内部含有异常路径，不能上传。"))
+    types = b""
+    if any(e.filename == CONTENT_TYPES and e.file_size <= 1048576 for e in entries):
+        f.seek(0)
+        with zipfile.ZipFile(f) as zf:
+            types = zf.read(CONTENT_TYPES)
+    if b"macroenabled" in types.lower() or any(n.lower().endswith("vbaproject.bin") for n in names):
+        raise ValidationError(_("不能上传含有宏的 Office 文件，请另存为不含宏的 .docx、.xlsx 或 .pptx 后上传。"))
+    return next((ext for main, ext in OFFICE_TYPES.items() if main in types), None)
 
 
 def generated_name(ext: str) -> str:
@@ -192,6 +272,7 @@ def generated_name(ext: str) -> str:
 
 
 def display_name(name: str) -> str:
-    """A safe title from the user's file name (no directories), for labels only."""
+    """A safe title from the user's file name (no directories, no control or direction
+    characters), for labels only."""
     base = os.path.basename((name or "").replace("\\", "/"))
-    return os.path.splitext(base)[0][:100] or _("未命名文件")
+    return strip_bidi(clean_line(os.path.splitext(base)[0]))[:100].strip() or _("未命名文件")

@@ -1,10 +1,61 @@
-"""What a case needs before it can be submitted (the `submit` guard's completeness check)."""
+"""What a case needs before it can be submitted (the `submit` guard's completeness check), and
+what its text may contain at all (`clean_case_text`, run by `Case.clean`, so the admin, the API
+and the import all normalise and refuse alike).
+"""
 
 from __future__ import annotations
 
+import re
+from typing import TYPE_CHECKING
+
+from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 
-from .models import Case
+if TYPE_CHECKING:
+    from .models import Case
+
+# Control characters break XML (the RSS feed), spreadsheets (openpyxl refuses them) and mail
+# headers; U+FFFE/U+FFFF are not characters at all. Line and paragraph separators become "\n".
+CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ufffe\uffff]")
+LINE_BREAKS = re.compile(r"\r\n?|[\x0b\x0c\x85\u2028\u2029]")
+LINE_SPACE = re.compile(r"[\t\n\r\x0b\x0c\x85\u2028\u2029]+")
+# Embeddings, overrides and isolates reorder how a title reads ("gpj.exe" shown as "exe.jpg").
+BIDI = re.compile(r"[\u202a-\u202e\u2066-\u2069]")
+SURROGATE = re.compile(r"[\ud800-\udfff]")
+SINGLE_LINE = ("title", "organisation", "contact_name", "contact_phone", "contact_email")
+MULTI_LINE = ("summary", "background", "approach", "outcomes", "lessons", "replicability")
+
+
+def clean_text(value: str) -> str:
+    """Multi-line text: line breaks as "\n", other control characters removed."""
+    return CONTROL.sub("", LINE_BREAKS.sub("\n", value))
+
+
+def clean_line(value: str) -> str:
+    """One line: tabs and line breaks become a space, control characters go, ends trimmed."""
+    return CONTROL.sub("", LINE_SPACE.sub(" ", value)).strip()
+
+
+def strip_bidi(value: str) -> str:
+    return BIDI.sub("", value)
+
+
+def clean_case_text(case: Case) -> None:
+    """Normalise the case's text fields in place; refuse what can't be stored or misleads."""
+    errors: dict[str, list[str]] = {}
+    for name in (*SINGLE_LINE, *MULTI_LINE):
+        value = getattr(case, name)
+        if not isinstance(value, str) or not value:
+            continue
+        if SURROGATE.search(value):
+            errors[name] = [_("含有无效的 Unicode 字符（代理项），请删除后重新输入。")]
+            continue
+        value = clean_line(value) if name in SINGLE_LINE else clean_text(value)
+        if name in SINGLE_LINE and BIDI.search(value):
+            errors[name] = [_("不能包含改变文字方向的控制字符（如 U+202E），请删除后重新输入。")]
+        setattr(case, name, value)
+    if errors:
+        raise ValidationError(errors)
 
 REQUIRED_TEXT = {
     "summary": _("案例摘要"),
