@@ -25,3 +25,9 @@ class InvalidState(WorkflowError):
 
 class GuardFailed(WorkflowError):
     status = 400
+
+
+class StorageFull(WorkflowError):
+    """The media storage has no room left (507 Insufficient Storage): not the user's fault."""
+
+    status = 507
