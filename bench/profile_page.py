@@ -28,6 +28,7 @@ def main() -> int:
     parser.add_argument("-n", type=int, default=20)
     parser.add_argument("--secretariat", action="store_true", help="signed in as the benchmark secretariat")
     parser.add_argument("--top", type=int, default=35)
+    parser.add_argument("--sort", default="cumulative", help="cProfile sort key (cumulative, tottime, ...)")
     parser.add_argument("--queries", action="store_true", help="print every query of one request")
     args = parser.parse_args()
     os.environ.update({
@@ -58,14 +59,27 @@ def main() -> int:
     slowest = sorted(ctx.captured_queries, key=lambda q: -float(q["time"]))
     for q in (ctx.captured_queries if args.queries else slowest[:8]):
         print(f"  {float(q['time']) * 1000:7.1f} ms  {q['sql'][:300]}")
+    # CPU, not wall time: the machine may be busy. The database's share is its backend's CPU.
+    sys.path.insert(0, str(ROOT / "bench"))
+    from loadgen import CLOCK_TICKS, backend_cpu_ticks
+
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pg_backend_pid()")
+        backend = cursor.fetchone()[0]
+    db_before, cpu_before = backend_cpu_ticks([backend]).get(backend, 0), time.process_time()
+    for _ in range(args.n):
+        client.get(args.path)
+    app_ms = (time.process_time() - cpu_before) * 1000 / args.n
+    db_ms = (backend_cpu_ticks([backend]).get(backend, 0) - db_before) * 1000 / CLOCK_TICKS / args.n
+    print(f"CPU per request (no profiler): app {app_ms:.1f} ms + database {db_ms:.1f} ms = {app_ms + db_ms:.1f} ms")
     profiler = cProfile.Profile()
     started = time.perf_counter()
     profiler.enable()
     for _ in range(args.n):
         client.get(args.path)
     profiler.disable()
-    print(f"mean {(time.perf_counter() - started) * 1000 / args.n:.1f} ms per request (wall, in-process)")
-    pstats.Stats(profiler).sort_stats("cumulative").print_stats(args.top)
+    print(f"mean {(time.perf_counter() - started) * 1000 / args.n:.1f} ms per request (wall, in-process, profiled)")
+    pstats.Stats(profiler).sort_stats(args.sort).print_stats(args.top)
     return 0
 
 

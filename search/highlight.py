@@ -16,8 +16,29 @@ LEAD = 20
 ELLIPSIS = "…"
 
 
-def _normalised(text: str) -> tuple[str, list[int]]:
+class _CharMap(dict):
+    """Code point → that character NFKC-normalised and lower-cased, computed once per character."""
+
+    def __missing__(self, code: int) -> str:
+        value = unicodedata.normalize("NFKC", chr(code)).lower()
+        if not value:  # none known; would break the one-to-one shortcut below
+            _VANISHING.add(chr(code))
+        self[code] = value
+        return value
+
+
+_CHARS = _CharMap()
+_VANISHING: set[str] = set()
+
+
+def _normalised(text: str) -> tuple[str, list[int] | range]:
     """The text normalised like the index, with each character's position in the original."""
+    # One str.translate instead of a Python loop (a search page highlights 20 summaries and
+    # bodies). When no character vanished, equal lengths mean every character became exactly
+    # one: positions map one to one.
+    norm = text.translate(_CHARS)
+    if len(norm) == len(text) and (not _VANISHING or _VANISHING.isdisjoint(text)):
+        return norm, range(len(text))
     chars: list[str] = []
     origin: list[int] = []
     for i, ch in enumerate(text):

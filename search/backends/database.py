@@ -140,7 +140,7 @@ class DatabaseBackend:
         if aq is not None and not aq.groups:
             # Nothing searchable (only punctuation): nothing matches, like an analyzer with no tokens.
             return SearchResults([], 0, build_facets({}), self.name, query.page, query.page_size)
-        text = db_query.text_match(aq) if aq else None
+        text = db_query.matching_ids(aq) if aq else None
         matched = db_query.base(text, filters)
         scores: dict[int, float] = {}
         if query.ranked_by_text:
