@@ -9,13 +9,10 @@ signals, and that hook is what re-arms the per-request connection health check.
 from __future__ import annotations
 
 import errno
-import json
 import os
 import shutil
 import subprocess
-import threading
 import time
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from io import StringIO
 from pathlib import Path
 
@@ -37,6 +34,8 @@ from tests import factories
 from tests.api.conftest import sign_in
 from tests.files import MINIMAL_PDF
 from tests.search.conftest import finished_campaign, import_case
+
+from . import es_stand_in
 
 # --- PostgreSQL drops every connection, or restarts ---------------------------------------
 
@@ -281,99 +280,42 @@ def test_full_disk_during_api_upload_is_a_chinese_507_and_saves_nothing(full_dis
         assert rows() == before and files_under(full_disk) == [], path
 
 
+@pytest.fixture
+def noticed(campaign):
+    """A case in 公示, made before the disk fills up (its own images need room)."""
+    from tests.website.conftest import committed
+
+    return committed("in_notice", campaign=campaign, region_code="330100")
+
+
+@pytest.mark.django_db
+def test_full_disk_during_an_objection_with_evidence_keeps_nothing(noticed, full_disk, client):
+    from cases.models import Objection
+
+    before = (get_document_model().objects.count(), Objection.objects.count())
+    form = {"name": "张三", "phone": "13912345678", "email": "zhangsan@example.cn", "consent": "on",
+            "reason": "该案例所称培训人次与当地公开报道的数据明显不符，请予核实。",
+            "evidence": _upload("证据.pdf", big_pdf(), "application/pdf")}
+    response = client.post(f"/notices/{noticed.pk}/", form)
+    assert response.status_code == 400 and DISK_FULL in response.content.decode()
+    assert (get_document_model().objects.count(), Objection.objects.count()) == before
+    assert [f for f in files_under(full_disk) if f.startswith("documents/")] == []
+
+
 # --- Elasticsearch down, then back -----------------------------------------------------------
 # Already covered elsewhere (not repeated here): the search service and the API fail over to the
 # database (tests/search/test_indexing.py::test_search_fails_over_to_the_database_and_says_so,
 # tests/search/test_public_api.py::test_the_api_answers_when_elasticsearch_is_down), failed work
 # is queued (test_failed_elasticsearch_work_is_queued_and_retried, with an in-process fake adapter).
 # Here: the public pages during the outage, and the catch-up through the real client and adapter
-# against a stand-in server that speaks just enough of the Elasticsearch HTTP API.
+# against a stand-in server that speaks just enough of the Elasticsearch HTTP API (es_stand_in.py).
 
 CLOSED_PORT = "http://127.0.0.1:9"
 
 
-class StandIn(BaseHTTPRequestHandler):
-    """Index creation, aliases, _bulk, and a one-page scroll over what it holds."""
-
-    def log_message(self, *args):  # keep the test output clean
-        pass
-
-    def _send(self, code: int, body=None) -> None:
-        data = b"" if body is None else json.dumps(body).encode()
-        self.send_response(code)
-        self.send_header("X-Elastic-Product", "Elasticsearch")
-        self.send_header("Content-Type", "application/json")
-        self.send_header("Content-Length", str(len(data)))
-        self.end_headers()
-        if self.command != "HEAD":
-            self.wfile.write(data)
-
-    def _body(self) -> bytes:
-        return self.rfile.read(int(self.headers.get("Content-Length") or 0))
-
-    def do_HEAD(self):
-        state, path = self.server.state, self.path.split("?")[0]
-        if path.startswith("/_alias/"):
-            self._send(200 if state["aliases"] else 404)
-        else:
-            self._send(200 if path.strip("/") in state["indexes"] else 404)
-
-    def do_PUT(self):
-        path, body = self.path.split("?")[0], self._body()
-        if path == "/_bulk":
-            return self._bulk(body)
-        self.server.state["indexes"].add(path.strip("/"))
-        return self._send(200, {"acknowledged": True, "index": path.strip("/")})
-
-    def _bulk(self, body: bytes) -> None:
-        state = self.server.state
-        lines = [json.loads(line) for line in body.splitlines() if line.strip()]
-        items, i = [], 0
-        while i < len(lines):
-            op, meta = next(iter(lines[i].items()))
-            doc_id = str(meta["_id"])
-            if op == "delete":
-                state["docs"].pop(doc_id, None)
-                i += 1
-            else:
-                state["docs"][doc_id] = lines[i + 1]
-                i += 2
-            state["log"].append((op, doc_id))
-            items.append({op: {"_id": doc_id, "status": 200}})
-        self._send(200, {"took": 1, "errors": False, "items": items})
-
-    def do_GET(self):
-        state = self.server.state
-        self._send(200, {name: {"aliases": {a: {} for a in state["aliases"]}} for name in state["indexes"]})
-
-    def do_DELETE(self):
-        self._body()
-        self._send(200, {"succeeded": True, "num_freed": 1})
-
-    def do_POST(self):
-        state, path, body = self.server.state, self.path.split("?")[0], self._body()
-        if path == "/_aliases":
-            for action in json.loads(body)["actions"]:
-                if "add" in action:
-                    state["aliases"].add(action["add"]["alias"])
-            return self._send(200, {"acknowledged": True})
-        if path == "/_bulk":
-            return self._bulk(body)
-        if path == "/_search/scroll":
-            return self._send(200, {"_scroll_id": "s1", "hits": {"hits": []}, "_shards": {"total": 1, "successful": 1}})
-        if path.endswith("/_search"):
-            hits = [{"_id": k, "_source": {"digest": v.get("digest", "")}} for k, v in state["docs"].items()]
-            return self._send(200, {"_scroll_id": "s1", "hits": {"total": {"value": len(hits)}, "hits": hits},
-                                    "_shards": {"total": 1, "successful": 1, "skipped": 0}})
-        return self._send(404, {"error": "not in the stand-in"})
-
-
 @pytest.fixture
 def stand_in():
-    server = ThreadingHTTPServer(("127.0.0.1", 0), StandIn)
-    server.state = {"indexes": set(), "aliases": set(), "docs": {}, "log": []}
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
+    server = es_stand_in.start()
     yield server
     server.shutdown()
     server.server_close()
@@ -419,8 +361,8 @@ def test_outage_keeps_the_site_up_queues_work_and_search_check_catches_up(
     assert stand_in.state["docs"][str(kept.pk)]["title"] == "智慧助老驿站"
     assert not PendingIndexOp.objects.exists()
     out = StringIO()
-    call_command("search_check", stdout=out)  # consistent now: no error
-    assert "elasticsearch" in out.getvalue()
+    call_command("search_check", stdout=out)  # consistent now: no CommandError
+    assert "elasticsearch：索引中 1 个案例。" in out.getvalue()
 
 
 @pytest.mark.django_db
