@@ -28,6 +28,7 @@ from django.db import models, transaction
 from django.utils.translation import gettext as _
 
 from . import editing, nomination
+from .bulk_insert import insert
 from .errors import GuardFailed
 from .guards import deadline_for
 from .models import (
@@ -382,7 +383,7 @@ def create_many(plans: list[Plan], *, chunk: int = 2000, progress: Progress | No
              ReviewAssignment._meta.get_field("assigned_at"), ReviewAssignment._meta.get_field("updated_at"))
     with transaction.atomic(), _plan_times(*times):
         for n, part in enumerate(_chunks(cases, chunk)):
-            Case.objects.bulk_create(part)
+            insert(Case, part)
             progress("cases", min((n + 1) * chunk, len(cases)), len(cases))
         rows, indicators, assignments = [], [], []
         for case, records, reviews in zip(cases, run.records, run.assignments, strict=True):
@@ -395,13 +396,11 @@ def create_many(plans: list[Plan], *, chunk: int = 2000, progress: Progress | No
             for assignment in reviews:
                 assignment.case_id = case.pk
             assignments += reviews
-        for n, part in enumerate(_chunks(rows, chunk * 4)):
-            CaseTransition.objects.bulk_create(part)
-            progress("transitions", min((n + 1) * chunk * 4, len(rows)), len(rows))
-        for part in _chunks(indicators, chunk * 4):
-            CaseIndicator.objects.bulk_create(part)
-        for part in _chunks(assignments, chunk * 4):
-            ReviewAssignment.objects.bulk_create(part)
+        for n, part in enumerate(_chunks(rows, chunk * 5)):
+            insert(CaseTransition, part)
+            progress("transitions", min((n + 1) * chunk * 5, len(rows)), len(rows))
+        insert(CaseIndicator, indicators)
+        insert(ReviewAssignment, assignments)
         NominationLock.objects.bulk_create(
             [NominationLock(campaign_id=c, province_id=p, category_code=_category_code(run, c, cat))
              for (c, p, cat) in run.nominated],

@@ -2,20 +2,23 @@
 
 Each province's cases come from `generate_cases` run for that province alone (so the places in the
 text match the case's region), with a seed of its own. A share of cases takes further outcome and
-lesson sentences from a sibling case of the same theme, so texts run to two or three thousand
-characters and no two cases are the same text.
+lesson sentences from a sibling case of the same theme, so texts run to about two thousand
+characters. Half the cases have a text of their own; the others are the same practice submitted
+again to another campaign (selected cases always have their own).
 """
 
 from __future__ import annotations
 
+import math
 import random
-from collections.abc import Iterator
 from datetime import date
 
 from ..demo.content import generate_cases
 from ..models.cases import LIMITS
 
 EXTENDED_SHARE = 0.7
+# Share of cases with a text of their own; the others resubmit a practice (the generator costs ~1 ms a case).
+DISTINCT_SHARE = 0.5
 TEXT_FIELDS = ("summary", "organisation", "organisation_type", "contact_name", "contact_phone", "contact_email",
                "scenarios", "task_area", "key_groups", "special_project", "background", "approach", "outcomes",
                "lessons", "replicability")
@@ -54,9 +57,26 @@ def case_fields(item: dict) -> dict:
     return fields
 
 
-def pool(rows: list[tuple[str, str, list]], counts: dict[str, int], seed: int) -> dict[str, Iterator[dict]]:
-    """Per province code an iterator over its generated cases (exactly `counts[code]` of them)."""
+class ProvinceContent:
+    """A province's generated cases: fresh ones first, then (past the distinct share) resubmissions."""
+
+    def __init__(self, items: list[dict], rng: random.Random):
+        self.items, self.rng, self.used = items, rng, 0
+
+    def take(self) -> dict:
+        if self.used < len(self.items):
+            self.used += 1
+            return self.items[self.used - 1]
+        return self.rng.choice(self.items)  # the same practice submitted again, to another campaign
+
+
+def pool(rows: list[tuple[str, str, list]], counts: dict[str, int], seed: int,
+         distinct: float = DISTINCT_SHARE) -> dict[str, ProvinceContent]:
+    """Per province code its content: `distinct` of `counts[code]` cases are different texts."""
     out = {}
     for index, (code, name, prefectures) in enumerate(rows):
-        out[code] = iter(province_items(code, name, prefectures, counts.get(code, 0), seed * 1000 + index))
+        n = counts.get(code, 0)
+        k = min(n, max(1, math.ceil(n * distinct))) if n else 0
+        out[code] = ProvinceContent(province_items(code, name, prefectures, k, seed * 1000 + index),
+                                    random.Random(seed + index))
     return out

@@ -92,12 +92,12 @@ def generate(*, n_cases: int, n_published: int, n_campaigns: int = 6, seed: int 
         items = content.pool(rows, counts, seed)
         regions = Region.objects.select_related("province").in_bulk()
         drafts = {}  # slug → [(item, target, route)]
-        for shape in shapes:
-            picked = []
-            for code, target in zip(provinces_of[shape.slug], shape.states, strict=True):
-                picked.append((next(items[code]), target, route(target, shape.kind, rng)))
-            drafts[shape.slug] = picked
-            progress("内容", len(drafts), len(shapes))
+        for fresh in (True, False):  # selected cases first: they get texts of their own
+            for shape in shapes:
+                picked = drafts.setdefault(shape.slug, [None] * shape.size)
+                for n, (code, target) in enumerate(zip(provinces_of[shape.slug], shape.states, strict=True)):
+                    if (target in SELECTED_STATES) == fresh:
+                        picked[n] = (items[code].take(), target, route(target, shape.kind, rng))
 
     with phase("账户与征集活动"):
         needed = {s.slug: sum(s.reviewers_per_case for _i, t, _r in drafts[s.slug] if t in REVIEW_STATES)
