@@ -141,11 +141,11 @@ SESSION_EXPIRY_WARNING = env_int("SESSION_EXPIRY_WARNING", 120)
 # editing-session ping (every few seconds while an edit form is open).
 SESSION_PASSIVE_PATHS = [r"^/admin/security/session/status/$", r"^/admin/editing-sessions/ping/"]
 SESSION_COOKIE_AGE = SESSION_ABSOLUTE_TIMEOUT
-SESSION_COOKIE_HTTPONLY = True
-SESSION_COOKIE_SAMESITE = "Lax"
 # Sessions in the database, shared by every app server. Not `cached_db`: deactivating an account
 # deletes its session rows (accounts.services.end_sessions), which a cached copy would outlive.
 SESSION_ENGINE = "django.contrib.sessions.backends.db"
+SESSION_COOKIE_HTTPONLY = True
+SESSION_COOKIE_SAMESITE = "Lax"
 CSRF_COOKIE_SAMESITE = "Lax"
 # Optional TOTP second factor for the secretariat and administrators (off by default).
 TOTP_ENABLED = env_bool("TOTP_ENABLED", False)
@@ -211,6 +211,14 @@ EMAIL_BACKEND = os.environ.get(
     "EMAIL_BACKEND", "django.core.mail.backends.smtp.EmailBackend"
 )
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "典型案例库 <noreply@casebook.local>")
+EMAIL_HOST = os.environ.get("EMAIL_HOST", "localhost")
+EMAIL_PORT = env_int("EMAIL_PORT", 25)
+EMAIL_HOST_USER = os.environ.get("EMAIL_HOST_USER", "")
+EMAIL_HOST_PASSWORD = os.environ.get("EMAIL_HOST_PASSWORD", "")
+EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", False)
+EMAIL_USE_SSL = env_bool("EMAIL_USE_SSL", False)
+EMAIL_TIMEOUT = env_int("EMAIL_TIMEOUT", 30)  # a stuck SMTP server must not hold a worker forever
+EMAIL_FILE_PATH = os.environ.get("EMAIL_FILE_PATH", "")  # for EMAIL_BACKEND=...filebased.EmailBackend
 
 # Background work (e-mail, Elasticsearch indexing, renditions, compilation PDFs):
 # TASKS_BACKEND=database queues it in the database for `manage.py db_worker` processes (production);

@@ -37,6 +37,7 @@ MIDDLEWARE = [
     *MIDDLEWARE[1:],  # noqa: F405
 ]
 WHITENOISE_MAX_AGE = env_int("STATIC_MAX_AGE", 3600)  # noqa: F405 - files without a hash in the name
+STATIC_ROOT = Path(os.environ.get("STATIC_ROOT", STATIC_ROOT))  # noqa: F405 - where collectstatic writes
 
 # Media (case images, attachments, renditions, compilation PDFs): MEDIA_STORAGE=filesystem keeps
 # them in MEDIA_ROOT, which every app server and worker must mount (a shared volume);
