@@ -16,8 +16,11 @@ from dataclasses import dataclass, field
 from django.db import transaction
 from django.utils import timezone
 
+from ..bulk_insert import insert
+from ..demo.images import alt_text
 from ..demo.loader import province_table
-from ..models import Campaign, Case, Region
+from ..models import Campaign, Case, CaseImage, Region
+from ..states import EDITABLE_STATES
 from ..workflow_bulk import BulkResult, create_many, index_published
 from . import content, distribution, setup
 from .plans import REVIEW_STATES, SELECTED_STATES, Planner, route
@@ -37,6 +40,7 @@ class Report:
     transitions: int = 0
     reviews: int = 0
     indicators: int = 0
+    images: int = 0
     published_ids: list[int] = field(default_factory=list)
     timings: list[tuple[str, float]] = field(default_factory=list)
 
@@ -121,6 +125,7 @@ def generate(*, n_cases: int, n_published: int, n_campaigns: int = 6, seed: int 
             campaign = setup.create_campaign(shape, tier_counts=tiers, nominations=nominations)
             setup.create_pool(campaign, actors.reviewers, needed[shape.slug])
             made[shape.slug] = campaign
+        covers = setup.cover_images(actors.secretariat)
 
     for shape in shapes:
         campaign = Campaign.objects.prefetch_related(
@@ -130,6 +135,7 @@ def generate(*, n_cases: int, n_published: int, n_campaigns: int = 6, seed: int 
         with phase(f"写入：{campaign.title}（{len(plans)} 个案例）"):
             with transaction.atomic():
                 result = create_many(plans, chunk=chunk, progress=progress, index=False)
+                report.images += _add_covers(plans, covers)
             _add(report, shape.slug, result)
 
     with phase(f"检索索引（{len(report.published_ids)} 个已发布案例）"):
@@ -152,6 +158,17 @@ def _plans(shape, campaign, picked, actors, regions, now, rng) -> list:
         case.province_id = region.province_id or region.code
         plans.append(planner.plan(case, target, names, item["indicators"], tier))
     return plans
+
+
+def _add_covers(plans: list, covers: dict) -> int:
+    """Covers for the cases past editing (a draft's own cover could be deleted, with the shared image)."""
+    images = [
+        CaseImage(case_id=p.case.pk, image=covers[p.case.category.code], alt=alt_text(p.case.title), is_cover=True,
+                  sort_order=0)
+        for p in plans if p.case.status not in EDITABLE_STATES
+    ]
+    insert(CaseImage, images)
+    return len(images)
 
 
 def _add(report: Report, slug: str, result: BulkResult) -> None:

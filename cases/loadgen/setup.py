@@ -135,6 +135,28 @@ def create_pool(campaign: Campaign, reviewers: list, assignments: int) -> None:
     ])
 
 
+def cover_images(by) -> dict[str, object]:
+    """One generated cover per theme (Wagtail images), shared by the load cases of that theme."""
+    from django.core.files.base import ContentFile
+    from wagtail.images import get_image_model
+
+    from .. import editing, uploads
+    from ..demo.images import cover_png
+
+    Image = get_image_model()
+    collection = editing._default_collection()
+    out = {}
+    for n, code in enumerate(THEMES):
+        title = f"{PREFIX}cover-{code}"
+        image = Image.objects.filter(title=title).first()
+        if image is None:
+            image = Image(title=title, description=THEME_NAMES[code], collection=collection, uploaded_by_user=by,
+                          file=ContentFile(cover_png(code, n), name=uploads.generated_name("png")))
+            image.save()
+        out[code] = image
+    return out
+
+
 def existing_load_data() -> tuple[int, int]:
     """(campaigns, cases) of earlier load data."""
     from ..models import Case

@@ -42,7 +42,7 @@ class Command(BaseCommand):
         for slug, counts in report.by_campaign.items():
             states = "，".join(f"{labels.get(s, s)} {n}" for s, n in sorted(counts.items()))
             log(f"  {slug}：{sum(counts.values())} 个（{states}）")
-        log(f"  流转记录 {report.transitions} 条，成效指标 {report.indicators} 项，评审任务 {report.reviews} 份。")
+        log(f"  流转记录 {report.transitions} 条，成效指标 {report.indicators} 项，评审任务 {report.reviews} 份，封面 {report.images} 张。")
         self.stdout.write(self.style.SUCCESS(
             f"压测数据已生成：{sum(report.by_state.values())} 个案例，其中已发布 {report.by_state[CaseStatus.PUBLISHED]} 个；"
             f"总用时 {report.total_seconds:.1f} 秒。账户（load-…）密码：{demo_password()}"
