@@ -37,7 +37,7 @@ def _list_schema(item, upload, noun: str):
             tags=["files"], parameters=[CASE_ID], summary=f"上传{noun} / upload (multipart)",
             description="按文件内容（而非扩展名）识别类型；只有可编辑的案例可以上传。",
             request={"multipart/form-data": upload},
-            responses={201: item, **errors(400, 401, 403, 404, 409)},
+            responses={201: item, **errors(400, 401, 403, 404, 409, 507)},
         ),
     )
 

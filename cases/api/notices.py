@@ -53,7 +53,7 @@ class ObjectionCreateView(PublicMixin, APIView):
                     "个人信息仅用于核查和告知处理结果，按规定期限后删除。已发布或公示期已结束：400；从未公开的案例：404。",
         request={"application/json": ObjectionInputSerializer, "multipart/form-data": ObjectionInputSerializer},
         responses={
-            201: ObjectionReceiptSerializer, **errors(400, 404),
+            201: ObjectionReceiptSerializer, **errors(400, 404, 507),
             # security.middleware.RateLimitMiddleware counts objections per address (RATE_LIMITS).
             429: OpenApiResponse(ErrorSerializer, description="请求过于频繁 / rate limited"),
         },
