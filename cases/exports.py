@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import re
 from collections.abc import Iterable
 
 from django.utils import timezone
@@ -18,12 +19,18 @@ from .errors import Forbidden
 from .models import Campaign, Case
 from .taxonomies import KeyGroup, Scenario, TaskArea, label_of
 
-FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
+FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r", "\n")
+# What openpyxl refuses in a cell (and XML 1.0 in general): C0 controls other than \t \n \r.
+ILLEGAL_CHARACTERS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")
 
 
 def safe_cell(value):
-    """Neutralise spreadsheet formula injection: text that starts like a formula gets a quote."""
-    if isinstance(value, str) and value.startswith(FORMULA_PREFIXES):
+    """Text fit for a spreadsheet cell (.xlsx and .csv): control characters dropped, and text that
+    starts like a formula, also after leading spaces (" =1+1", "\t=1+1"), gets a quote."""
+    if not isinstance(value, str):
+        return value
+    value = ILLEGAL_CHARACTERS.sub("", value)
+    if value.startswith(FORMULA_PREFIXES) or value.lstrip(" \u3000").startswith(FORMULA_PREFIXES):
         return "'" + value
     return value
 

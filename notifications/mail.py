@@ -20,5 +20,9 @@ def send_email(subject: str, body: str, to: list[str], from_email: str | None = 
 
 
 def queue_email(subject: str, body: str, to: list[str], from_email: str | None = None) -> None:
-    """Queue one e-mail (arguments are stored as JSON, so plain strings only)."""
-    send_email.enqueue(str(subject), str(body), [str(address) for address in to], from_email)
+    """Queue one e-mail (arguments are stored as JSON, so plain strings only).
+
+    The subject is made one line: it often quotes a title or a reason, and a line break in a
+    header would make the send fail (BadHeaderError) and the mail be lost."""
+    subject = " ".join(str(subject).split())
+    send_email.enqueue(subject, str(body), [str(address) for address in to], from_email)

@@ -27,9 +27,10 @@ FORM_TYPES = ("application/x-www-form-urlencoded", "multipart/form-data")
 
 
 class BadInput(Exception):
-    def __init__(self, message: str) -> None:
+    def __init__(self, message: str, field: str | None = None) -> None:
         super().__init__(message)
         self.message = message
+        self.field = field  # the parameter, form field or top-level JSON key, when it has a name
 
 
 def _nul_message(where: str) -> str:
@@ -40,9 +41,9 @@ def _encoding_message(where: str) -> str:
     return _("%(where)s的编码无效（应为 UTF-8），无法处理。请检查链接或重新输入。") % {"where": where}
 
 
-def check_text(value: str, where: str) -> None:
+def check_text(value: str, where: str, field: str | None = None) -> None:
     if NUL in value:
-        raise BadInput(_nul_message(where))
+        raise BadInput(_nul_message(where), field if field and NUL not in field else None)
 
 
 def check_path(request: HttpRequest) -> None:
@@ -55,20 +56,22 @@ def check_path(request: HttpRequest) -> None:
     check_text(path, _("网址"))
 
 
-def query_pairs(raw: str) -> Iterator[str]:
-    """Each decoded key and value of a raw query string; UnicodeDecodeError when one is not UTF-8."""
+def query_pairs(raw: str) -> Iterator[tuple[str, str]]:
+    """Each decoded (name, value) of a raw query string; UnicodeDecodeError when one is not UTF-8."""
     data = raw.encode("latin-1", "replace")  # WSGI strings carry the raw bytes as latin-1
     for pair in data.split(b"&"):
-        for part in pair.split(b"=", 1):
-            yield unquote_to_bytes(part.replace(b"+", b" ")).decode("utf-8")
+        key, _sep, value = pair.partition(b"=")
+        yield tuple(unquote_to_bytes(part.replace(b"+", b" ")).decode("utf-8") for part in (key, value))
 
 
 def check_query(request: HttpRequest) -> None:
     try:
-        for text in query_pairs(request.META.get("QUERY_STRING", "")):
-            check_text(text, _("网址参数"))
+        pairs = list(query_pairs(request.META.get("QUERY_STRING", "")))
     except UnicodeDecodeError:
         raise BadInput(_encoding_message(_("网址参数"))) from None
+    for key, value in pairs:
+        check_text(key, _("网址参数"))
+        check_text(value, _("网址参数"), key)
 
 
 def check_cookies(request: HttpRequest) -> None:
@@ -87,24 +90,29 @@ def check_form(request: HttpRequest) -> None:
     for key, values in fields.lists():
         check_text(key, _("表单字段"))
         for value in values:
-            check_text(value, _("表单内容"))
+            check_text(value, _("表单内容"), key)
     for key, uploaded in files.lists():
         check_text(key, _("表单字段"))
         for f in uploaded:
-            check_text(f.name or "", _("上传文件的文件名"))
+            check_text(f.name or "", _("上传文件的文件名"), key)
 
 
-def _strings(value) -> Iterator[str]:
-    stack = [value]
-    while stack:
-        item = stack.pop()
-        if isinstance(item, str):
-            yield item
-        elif isinstance(item, dict):
-            stack.extend(item.keys())
-            stack.extend(item.values())
-        elif isinstance(item, list):
-            stack.extend(item)
+def _strings(value) -> Iterator[tuple[str | None, str]]:
+    """(top-level key, text) for every key and string in a JSON value, at any depth."""
+    top = value.items() if isinstance(value, dict) else [(None, value)]
+    for field, item in top:
+        if field is not None:
+            yield None, field
+        stack = [item]
+        while stack:
+            item = stack.pop()
+            if isinstance(item, str):
+                yield field, item
+            elif isinstance(item, dict):
+                stack.extend(item.keys())
+                stack.extend(item.values())
+            elif isinstance(item, list):
+                stack.extend(item)
 
 
 def check_json(request: HttpRequest) -> None:
@@ -115,16 +123,18 @@ def check_json(request: HttpRequest) -> None:
         data = json.loads(request.body)
     except (SuspiciousOperation, ValueError, RecursionError):
         return
-    for text in _strings(data):
-        check_text(text, _("请求内容"))
+    for field, text in _strings(data):
+        check_text(text, _("请求内容"), field)
 
 
 CHECKS = (check_path, check_query, check_cookies, check_form, check_json)
 
 
-def refusal(request: HttpRequest, message: str) -> HttpResponse:
-    if request.path_info.startswith("/api/"):
-        return JsonResponse({"detail": message}, status=400, json_dumps_params={"ensure_ascii": False})
+def refusal(request: HttpRequest, exc: BadInput) -> HttpResponse:
+    if request.path_info.startswith("/api/"):  # the API's error shape (API.md): detail, errors by field
+        body = {"detail": exc.message, **({"errors": {exc.field: [exc.message]}} if exc.field else {})}
+        return JsonResponse(body, status=400, json_dumps_params={"ensure_ascii": False})
+    message = exc.message
     return HttpResponse(message, status=400, content_type="text/plain; charset=utf-8")
 
 
@@ -137,5 +147,5 @@ class InputGuardMiddleware:
             for check in CHECKS:
                 check(request)
         except BadInput as exc:
-            return refusal(request, exc.message)
+            return refusal(request, exc)
         return self.get_response(request)

@@ -119,6 +119,13 @@ class Case(CaseLifecycle, FSMModelMixin, ClusterableModel):
         # The protected state can't be set by full_clean; province/prefecture derive from region.
         super().clean_fields(exclude={*(exclude or ()), "status", "province", "prefecture"})
 
+    def clean(self):
+        # Control and direction characters, lone surrogates: cases/validation.py (every write path).
+        super().clean()
+        from ..validation import clean_case_text
+
+        clean_case_text(self)
+
     def save(self, *args, **kwargs):
         if self.region_id:
             region = self.region

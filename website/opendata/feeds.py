@@ -9,12 +9,14 @@ from __future__ import annotations
 from django.contrib.syndication.views import Feed
 from django.urls import reverse
 from django.utils.feedgenerator import Rss201rev2Feed
+from django.utils.html import escape
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from cases.models import Case
 from cases.permissions import PUBLIC_STATES
 from cases.taxonomies import KeyGroup, Scenario, TaskArea, label_of
+from cases.validation import clean_line, clean_text
 
 from ..http import cache_public
 
@@ -50,10 +52,12 @@ class NewCasesFeed(Feed):
         )
 
     def item_title(self, item: Case) -> str:
-        return item.title
+        return clean_line(item.title)
 
     def item_description(self, item: Case) -> str:
-        return item.summary
+        # RSS readers show the description as HTML: the summary is text, so it is escaped here
+        # (and once more as XML). Control characters, which XML cannot carry, are dropped.
+        return escape(clean_text(item.summary))
 
     def item_link(self, item: Case) -> str:
         return reverse("website:case", args=[item.pk])
