@@ -129,6 +129,9 @@ TABLES = ["accounts_user", "cases_case", "cases_casetransition", "cases_caseimag
           "wagtailimages_image", "wagtaildocs_document", "audit_auditevent", "security_loginthrottle"]
 
 
+AUDIT_ROWS = "SELECT id, at, username, action, outcome, object_type, object_id, details::text FROM audit_auditevent ORDER BY id"
+
+
 def counts(cursor) -> dict[str, int]:
     result = {}
     for table in TABLES:
@@ -158,6 +161,8 @@ def test_restore_drill_on_postgresql(tmp_path):
 
     with connection.cursor() as cursor:
         live = counts(cursor)
+        cursor.execute(AUDIT_ROWS)
+        live_events = cursor.fetchall()
     assert live["cases_case"] >= 2 and live["audit_auditevent"] >= 4 and live["wagtaildocs_document"] >= 1
 
     path = backup(database_url(connection.settings_dict["NAME"]), media, tmp_path / "backups")
@@ -181,6 +186,14 @@ def test_restore_drill_on_postgresql(tmp_path):
             assert cursor.fetchone() == (last.pk, "export", "backup drill marker")
             cursor.execute("SELECT count(*) FROM audit_auditevent WHERE action IN ('login.success', 'login.failure')")
             assert cursor.fetchone()[0] >= 2
+            # Every event, in order, and the log carries on after the last one (its sequence came along).
+            cursor.execute(AUDIT_ROWS)
+            assert cursor.fetchall() == live_events
+            cursor.execute(
+                "INSERT INTO audit_auditevent (at, username, role, action, outcome, object_type, object_id, details)"
+                " VALUES (now(), '', '', 'restore.check', 'success', '', '', '{}'::jsonb) RETURNING id"
+            )
+            assert cursor.fetchone()[0] > last.pk
             # Every file a restored row points to is there, with the same content.
             cursor.execute("SELECT file FROM wagtailimages_image UNION ALL SELECT file FROM wagtaildocs_document")
             referenced = [row[0] for row in cursor.fetchall()]
