@@ -78,9 +78,10 @@ class Server:
         self.port = int(env["PORT"])
         self.proc: subprocess.Popen | None = None
 
-    def collectstatic(self) -> None:
-        subprocess.run([str(VENV_BIN / "python"), "manage.py", "collectstatic", "--noinput", "--verbosity", "0"],
-                       cwd=ROOT, env=self.env, check=True)
+    def prepare(self) -> None:
+        """What `make serve` does before starting: static files and the database cache tables."""
+        for command in (["collectstatic", "--noinput", "--verbosity", "0"], ["createcachetable"]):
+            subprocess.run([str(VENV_BIN / "python"), "manage.py", *command], cwd=ROOT, env=self.env, check=True)
 
     def start(self, timeout: float = 60) -> None:
         self._logfile = self.log.open("w")
@@ -260,7 +261,7 @@ def main() -> int:
     log = args.out.parent / "http-server.log"
     args.out.parent.mkdir(parents=True, exist_ok=True)
     server = Server(env, log)
-    server.collectstatic()
+    server.prepare()
     server.start()
     pids, probe = db_backend_pids(database_url)
     try:

@@ -42,6 +42,9 @@ def main() -> int:
     import django
 
     django.setup()
+    from django.core.management import call_command
+
+    call_command("createcachetable")
     from django.db import connection
     from django.test import Client
     from django.test.utils import CaptureQueriesContext

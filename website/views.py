@@ -10,6 +10,7 @@ from dataclasses import dataclass
 
 from django.conf import settings
 from django.contrib.auth.models import AnonymousUser
+from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.http import Http404, HttpResponseRedirect
@@ -230,10 +231,25 @@ def _case_json_ld(request, case: Case, cover) -> dict:
     return {k: v for k, v in data.items() if v not in (None, "", [])}
 
 
+# Related cases are the most expensive part of a case page (a BM25 pass over the postings of
+# the case's distinctive terms across the library) and change only as the library does: their
+# ids are cached for a while. `cases_by_ids` still drops any that is no longer published.
+RELATED_CACHE_SECONDS = 600
+
+
+def _related_ids(case: Case) -> list[int]:
+    key = f"website:related:{case.pk}"
+    ids = cache.get(key)
+    if ids is None:
+        ids = [h.case_id for h in related_cases(case, limit=3)]
+        cache.set(key, ids, RELATED_CACHE_SECONDS)
+    return ids
+
+
 def _case_context(request, case: Case) -> dict:
     images = list(case.images.all())
     cover = next((i for i in images if i.is_cover), images[0] if images else None)
-    related_ids = [h.case_id for h in related_cases(case, limit=3)]
+    related_ids = _related_ids(case)
     adoption_list = selectors.public_adoptions(case)
     return {
         "case": case,
