@@ -241,10 +241,12 @@ WAGTAILADMIN_BASE_URL = os.environ.get("BASE_URL", "http://127.0.0.1:8000")
 WAGTAIL_I18N_ENABLED = False
 WAGTAILSEARCH_BACKENDS = {"default": {"BACKEND": "wagtail.search.backends.database"}}
 # The front cache (Varnish, docs/deployment-cache.md), purged when cases change; off when unset.
+# Several caches: comma-separated URLs; each gets every purge.
 FRONTEND_CACHE_URL = os.environ.get("FRONTEND_CACHE_URL", "").strip()
 if FRONTEND_CACHE_URL:
     WAGTAILFRONTENDCACHE = {
-        "default": {"BACKEND": "website.frontcache.PurgeBackend", "LOCATION": FRONTEND_CACHE_URL},
+        f"cache{i}": {"BACKEND": "website.frontcache.PurgeBackend", "LOCATION": url.strip()}
+        for i, url in enumerate(FRONTEND_CACHE_URL.split(","), start=1) if url.strip()
     }
 WAGTAILDOCS_EXTENSIONS = ["pdf", "docx", "xlsx", "pptx", "odt", "jpg", "jpeg", "png", "zip"]
 WAGTAILDOCS_SERVE_METHOD = "serve_view"

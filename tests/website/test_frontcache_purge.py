@@ -142,7 +142,10 @@ def test_the_setting_comes_from_frontend_cache_url():
     env.pop("FRONTEND_CACHE_URL", None)
     off = subprocess.run([sys.executable, "-c", code], env=env, cwd=root, capture_output=True, text=True, check=True)  # noqa: S603
     assert json.loads(off.stdout.strip().splitlines()[-1]) is None
-    env["FRONTEND_CACHE_URL"] = "http://127.0.0.1:6081"
+    env["FRONTEND_CACHE_URL"] = "http://127.0.0.1:6081, http://10.0.0.2:6081"
     on = subprocess.run([sys.executable, "-c", code], env=env, cwd=root, capture_output=True, text=True, check=True)  # noqa: S603
-    assert json.loads(on.stdout.strip().splitlines()[-1]) == {"default": {
-        "BACKEND": "website.frontcache.PurgeBackend", "LOCATION": "http://127.0.0.1:6081"}}
+    backend = "website.frontcache.PurgeBackend"
+    assert json.loads(on.stdout.strip().splitlines()[-1]) == {
+        "cache1": {"BACKEND": backend, "LOCATION": "http://127.0.0.1:6081"},
+        "cache2": {"BACKEND": backend, "LOCATION": "http://10.0.0.2:6081"},
+    }
