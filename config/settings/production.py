@@ -56,6 +56,8 @@ elif MEDIA_STORAGE == "s3":
             "endpoint_url": os.environ.get("AWS_S3_ENDPOINT_URL") or None,  # noqa: F405
             "region_name": os.environ.get("AWS_S3_REGION_NAME") or None,  # noqa: F405
             "location": os.environ.get("AWS_LOCATION", ""),  # noqa: F405 - a key prefix in the bucket
+            # "path" for most self-hosted S3-compatible servers (MinIO, Ceph); unset: the SDK decides.
+            "addressing_style": os.environ.get("AWS_S3_ADDRESSING_STYLE") or None,  # noqa: F405
             # Keys come from AWS_ACCESS_KEY_ID / AWS_SECRET_ACCESS_KEY (or an instance role).
             "default_acl": "private",
             # Unsigned URLs: a storage URL that leaks anywhere is a dead link to a private object,
