@@ -10,7 +10,9 @@ queued and is retried with the next successful operation or by `search_check --f
 from __future__ import annotations
 
 import logging
-from collections.abc import Iterable
+import threading
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
 
 from django.db import transaction
 from django.db.models import F
@@ -26,14 +28,45 @@ from .models import CaseIndex, PendingIndexOp
 
 logger = logging.getLogger(__name__)
 FLUSH_BATCH = 500
+SYNC_BATCH = 200
+
+
+_deferred = threading.local()
+
+
+@contextmanager
+def batched(batch: int = SYNC_BATCH) -> Iterator[None]:
+    """Index updates requested inside are collected and made together on leaving, `batch`
+    cases at a time: an import of 10,000 cases commits once and then would sync each case on
+    its own, a few queries and a transaction apiece. Nested blocks leave the work to the
+    outermost; a block left by an exception still syncs what was committed before it."""
+    outer = getattr(_deferred, "ids", None) is None
+    if outer:
+        _deferred.ids = {}
+    try:
+        yield
+    finally:
+        if outer:
+            ids, _deferred.ids = list(_deferred.ids), None
+            for start in range(0, len(ids), batch):
+                sync_cases(ids[start : start + batch])
+
+
+def request_sync(case_ids: Iterable[int]) -> None:
+    """Sync now, or at the end of the enclosing `batched()` block."""
+    pending = getattr(_deferred, "ids", None)
+    if pending is None:
+        sync_cases(case_ids)
+    else:
+        pending.update(dict.fromkeys(case_ids))
 
 
 def on_case_transitioned(sender, *, case: Case, record, **kwargs) -> None:
     """Runs after commit: publishing indexes; leaving `published` (revoke) removes."""
     if record.to_state == "published" or record.from_state == "published":
-        sync_cases([case.pk])
+        request_sync([case.pk])
     elif CaseIndex.objects.filter(pk=case.pk).exists():
-        sync_cases([case.pk])
+        request_sync([case.pk])
 
 
 def on_case_saved(sender, *, instance: Case, created: bool, update_fields=None, **kwargs) -> None:
@@ -45,7 +78,7 @@ def on_case_saved(sender, *, instance: Case, created: bool, update_fields=None, 
     if created or instance.status != "published" or (update_fields and "status" in update_fields):
         return
     case_id = instance.pk
-    transaction.on_commit(lambda: sync_cases([case_id]))
+    transaction.on_commit(lambda: request_sync([case_id]))
 
 
 def sync_cases(case_ids: Iterable[int]) -> None:

@@ -4,6 +4,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from django.db.models import QuerySet
+
+from cases.models import Case
+
 from .backends import BackendUnavailable, Progress, database_backend, elasticsearch_backend
 from .extract import case_text, searchable_cases
 from .indexing import elasticsearch_enabled, flush_pending
@@ -33,13 +37,21 @@ def available_backends(requested: str = "all") -> list[str]:
     return names if requested == "all" else [n for n in names if n == requested]
 
 
-def reindex(name: str, progress: Progress | None = None) -> int:
+def reindex(name: str, progress: Progress | None = None, *, cases: QuerySet[Case] | None = None) -> int:
     """Rebuild one backend's index from the published cases (Elasticsearch: a new index, then
-    an atomic alias swap, so searches never see a half-built index)."""
-    cases = searchable_cases().order_by("pk")
+    an atomic alias swap, so searches never see a half-built index).
+
+    `cases` (database backend only) reindexes just those published cases and leaves the rest of
+    the index alone: a benchmark or a repair of one campaign."""
+    if cases is not None and name != "database":
+        raise ValueError("a partial reindex is for the database backend only")
+    partial = cases is not None
+    cases = (cases if partial else searchable_cases()).order_by("pk")
     total = cases.count()
-    backend = database_backend() if name == "database" else elasticsearch_backend()
-    done = backend.rebuild(cases.iterator(chunk_size=200), total, progress)
+    if name == "database":
+        done = database_backend().rebuild(cases.iterator(chunk_size=200), total, progress, prune=not partial)
+    else:
+        done = elasticsearch_backend().rebuild(cases.iterator(chunk_size=200), total, progress)
     if name == "elasticsearch":
         # Everything queued before the rebuild is now reflected in the new index.
         PendingIndexOp.objects.all().delete()

@@ -14,6 +14,7 @@ from . import aggregation
 
 # Reviewers "disagree strongly" when their totals span more than this share of the rubric total.
 DISAGREEMENT_SHARE = 0.2
+UNUSED_TEXT = ("summary", "background", "approach", "outcomes", "lessons", "replicability")
 RANKED_STATES = ("in_review", "reviewed", "shortlisted", "not_selected", "in_notice", "published", "disqualified")
 
 
@@ -48,7 +49,13 @@ def ranking(*, campaign: Campaign, by, category_code: str | None = None) -> list
     normalised = aggregation.normalised(
         (aggregation.Review(c, r, t) for c, r, t in finals), rubric_total=campaign.rubric_total or 100
     )
-    cases = Case.objects.filter(campaign=campaign, status__in=RANKED_STATES).select_related("tier", "category", "region")
+    # The ranking shows titles, states and regions, never the case texts: with thousands of
+    # cases those would be most of what is read.
+    cases = (
+        Case.objects.filter(campaign=campaign, status__in=RANKED_STATES)
+        .select_related("tier", "category", "region")
+        .defer(*UNUSED_TEXT)
+    )
     if category_code:
         cases = cases.filter(category__code=category_code)
     threshold = (campaign.rubric_total or 100) * DISAGREEMENT_SHARE

@@ -1,0 +1,191 @@
+"""Batch operations against the targets of issue 9: ranking a 5,000-case campaign, a full
+database reindex of 10,000 published cases, importing 10,000 rows.
+
+    .venv/bin/python bench/batch.py                  # all three, 3 runs each, writes bench/results/batch.json
+    .venv/bin/python bench/batch.py --only import --runs 1 --import-rows 2000 --no-write
+
+The database is BENCH_DATABASE_URL (default postgres://postgres@127.0.0.1:5432/casebook_bench),
+which may hold the 100,000-case dataset: this script only ever touches its own campaigns (slugs
+`bench-batch-*`) and its own user, so it can run beside that dataset and be run again. Its data
+enters through the real code paths: published cases through `import_cases` (that is
+`workflow.import_published`), the in-review campaign through the workflow's transitions and
+`save_review`. Timings are wall-clock medians on this machine, database included.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import platform
+import statistics
+import sys
+import tempfile
+import time
+from collections.abc import Callable
+from datetime import UTC, datetime
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+# The project root instead of bench/ itself: modules beside this script must not shadow the
+# standard library (bench/http.py would hide `http`).
+sys.path[0] = str(ROOT)
+os.environ["DATABASE_URL"] = os.environ.get("BENCH_DATABASE_URL", "postgres://postgres@127.0.0.1:5432/casebook_bench")
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings.dev")
+
+import django  # noqa: E402
+
+django.setup()
+
+from django.conf import settings  # noqa: E402
+
+# Production-like: no query log kept in memory, no e-mail to the console.
+settings.DEBUG = False
+settings.EMAIL_BACKEND = "django.core.mail.backends.dummy.EmailBackend"
+
+from bench import batch_data  # noqa: E402
+
+RESULTS = ROOT / "bench" / "results" / "batch.json"
+TARGETS = {"ranking": 2.0, "reindex": 60.0, "import": 120.0}
+NOTES = (ROOT / "bench" / "batch_notes.md")
+
+
+def timed(fn: Callable[[], object], runs: int, before: Callable[[], object] | None = None) -> list[float]:
+    """Wall-clock seconds of `fn` per run; `before` (untimed) resets what the run changes."""
+    times = []
+    for _ in range(runs):
+        if before is not None:
+            before()
+        started = time.perf_counter()
+        fn()
+        times.append(time.perf_counter() - started)
+    return times
+
+
+def row(what: str, key: str, times: list[float]) -> dict:
+    median = statistics.median(times)
+    print(f"{what}: median {median:.2f} s of {len(times)} run(s) {[round(t, 2) for t in times]}", flush=True)
+    return {"what": what, "median": round(median, 3), "unit": "s", "target": TARGETS[key],
+            "met": median <= TARGETS[key], "runs": len(times)}
+
+
+def bench_ranking(args) -> list[dict]:
+    from cases.review.ranking import ranking
+
+    campaign, staff = batch_data.ranking_campaign(args.ranking_cases, args.reviews, log=print)
+    rows = []
+    for method in ("mean", "trimmed_mean", "normalised"):
+        campaign.aggregation = method
+
+        def run() -> None:
+            out = ranking(campaign=campaign, by=staff)
+            assert len(out) == args.ranking_cases and out[0].rank == 1, "unexpected ranking"
+
+        times = timed(run, args.runs)
+        rows.append(row(f"排名：{args.ranking_cases} 件案例 × {args.reviews} 份评分，{method}", "ranking", times))
+    return rows
+
+
+def bench_reindex(args) -> list[dict]:
+    from search.maintenance import reindex
+    from search.models import CaseIndex
+
+    campaign = batch_data.published_campaign(args.index_cases, log=print)
+    cases = batch_data.searchable_in(campaign)
+
+    def run() -> None:
+        done = reindex("database", cases=cases)
+        assert done == args.index_cases, f"reindexed {done}"
+
+    times = timed(run, args.runs)
+    assert CaseIndex.objects.filter(case__campaign=campaign).count() == args.index_cases
+    return [row(f"全量重建数据库索引：{args.index_cases} 件已发布案例", "reindex", times)]
+
+
+def bench_import(args, workdir: Path) -> list[dict]:
+    from django.core.management import call_command
+
+    campaign, staff = batch_data.import_campaign(log=print)
+    path = batch_data.write_jsonl(workdir / "import.jsonl", campaign, args.import_rows, seed=29)
+    rows = []
+
+    def run() -> None:
+        call_command("import_cases", str(path), "--by", staff.username, "--no-progress", verbosity=0)
+        assert campaign.cases.count() == args.import_rows
+
+    times = timed(run, args.runs, before=lambda: batch_data.clear_campaign(campaign))
+    rows.append(row(f"导入 {args.import_rows} 行（JSONL，全部或全不）", "import", times))
+    if args.xlsx:
+        xlsx = batch_data.write_xlsx(workdir / "import.xlsx", path)
+        times = timed(
+            lambda: call_command("import_cases", str(xlsx), "--by", staff.username, "--no-progress", verbosity=0),
+            args.runs, before=lambda: batch_data.clear_campaign(campaign),
+        )
+        rows.append(row(f"导入 {args.import_rows} 行（.xlsx，全部或全不）", "import", times))
+    batch_data.clear_campaign(campaign)
+    return rows
+
+
+def machine() -> str:
+    cpu = platform.processor() or platform.machine()
+    try:
+        for line in Path("/proc/cpuinfo").read_text().splitlines():
+            if line.startswith("model name"):
+                cpu = line.split(":", 1)[1].strip()
+                break
+    except OSError:
+        pass
+    return f"{cpu}, {os.cpu_count()} cores, Python {platform.python_version()}, {batch_data.database_version()}"
+
+
+def write(rows: list[dict], only: set[str]) -> None:
+    previous = json.loads(RESULTS.read_text()) if RESULTS.exists() else {}
+    keep = [r for r in previous.get("rows", []) if _kind(r["what"]) not in only]
+    order = {"排名": 0, "全量": 1, "导入": 2}
+    result = {
+        "section": "Batch operations",
+        "order": 20,
+        "measured_at": datetime.now(UTC).isoformat(timespec="seconds"),
+        "dataset": batch_data.dataset_description(),
+        "machine": machine(),
+        "rows": sorted(keep + rows, key=lambda r: order.get(r["what"][:2], 9)),
+        "notes_md": NOTES.read_text(encoding="utf-8") if NOTES.exists() else "",
+    }
+    RESULTS.parent.mkdir(parents=True, exist_ok=True)
+    RESULTS.write_text(json.dumps(result, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
+    print(f"wrote {RESULTS.relative_to(ROOT)}")
+
+
+def _kind(what: str) -> str:
+    return {"排名": "ranking", "全量": "reindex", "导入": "import"}.get(what[:2], "")
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--only", choices=["ranking", "reindex", "import"], action="append")
+    parser.add_argument("--runs", type=int, default=3)
+    parser.add_argument("--ranking-cases", type=int, default=5000)
+    parser.add_argument("--reviews", type=int, default=5)
+    parser.add_argument("--index-cases", type=int, default=10_000)
+    parser.add_argument("--import-rows", type=int, default=10_000)
+    parser.add_argument("--xlsx", action="store_true", help="also time the same rows as an .xlsx workbook")
+    parser.add_argument("--no-write", action="store_true", help="print only; leave bench/results/batch.json alone")
+    args = parser.parse_args()
+    only = set(args.only or ["ranking", "reindex", "import"])
+    from django.core.management import call_command
+
+    call_command("migrate", verbosity=0, interactive=False)
+    rows: list[dict] = []
+    with tempfile.TemporaryDirectory(prefix="casebook-batch-") as tmp:
+        if "ranking" in only:
+            rows += bench_ranking(args)
+        if "reindex" in only:
+            rows += bench_reindex(args)
+        if "import" in only:
+            rows += bench_import(args, Path(tmp))
+    if not args.no_write:
+        write(rows, only)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,81 @@
+"""Batched indexing (imports) and partial reindexing: the index ends up the same, in fewer queries."""
+
+from __future__ import annotations
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+from search import indexing
+from search.extract import searchable_cases
+from search.maintenance import reindex
+from search.models import CaseIndex, IndexTerm
+from search.query import SearchQuery
+from search.service import search_cases
+
+from .conftest import finished_campaign, import_case
+
+pytestmark = pytest.mark.django_db
+REGIONS = ("440100", "330100", "510100", "420100", "440300", "320100")
+
+
+def indexed() -> set[int]:
+    return set(CaseIndex.objects.values_list("pk", flat=True))
+
+
+def _import(campaign, n: int, capture, prefix: str) -> list[int]:
+    with capture(execute=True):
+        return [
+            import_case(campaign, title=f"{prefix}银龄数字课堂第{i}期", region=REGIONS[i], day=i + 1,
+                        summary="社区学校开设智能手机课堂，帮助老年人跨越数字鸿沟。").pk
+            for i in range(n)
+        ]
+
+
+def _sync_queries(campaign, n: int, capture, prefix: str) -> tuple[list[int], int]:
+    """Cases imported inside `batched()`; the queries its end spends on indexing them."""
+    block = indexing.batched()
+    block.__enter__()
+    ids = _import(campaign, n, capture, prefix)
+    assert not set(ids) & indexed()  # collected, not yet written
+    with CaptureQueriesContext(connection) as ctx:
+        block.__exit__(None, None, None)
+    return ids, len(ctx)
+
+
+def test_a_batch_is_indexed_at_its_end_in_queries_that_do_not_grow_with_its_size(django_capture_on_commit_callbacks):
+    campaign = finished_campaign("c-batch", 2025)
+    two, few = _sync_queries(campaign, 2, django_capture_on_commit_callbacks, "甲")
+    six, many = _sync_queries(campaign, 6, django_capture_on_commit_callbacks, "乙")
+    assert set(two) | set(six) <= indexed()
+    assert many == few
+    found = search_cases(SearchQuery(q="银龄数字课堂", page_size=20))
+    assert {h.case_id for h in found.hits} == set(two) | set(six)
+
+
+def test_a_nested_batch_leaves_the_work_to_the_outer_one(django_capture_on_commit_callbacks):
+    campaign = finished_campaign("c-nested", 2025)
+    with indexing.batched():
+        with indexing.batched():
+            ids = _import(campaign, 2, django_capture_on_commit_callbacks, "丙")
+        assert not set(ids) & indexed()
+    assert set(ids) <= indexed()
+
+
+def test_outside_a_batch_each_case_is_indexed_at_once(django_capture_on_commit_callbacks):
+    ids = _import(finished_campaign("c-once", 2025), 1, django_capture_on_commit_callbacks, "丁")
+    assert set(ids) <= indexed()
+
+
+def test_a_partial_reindex_rebuilds_its_cases_and_leaves_the_others(django_capture_on_commit_callbacks):
+    mine, other = finished_campaign("c-mine", 2025), finished_campaign("c-other", 2024)
+    ids = _import(mine, 3, django_capture_on_commit_callbacks, "戊")
+    others = _import(other, 2, django_capture_on_commit_callbacks, "己")
+    before = sorted(IndexTerm.objects.filter(case_id__in=ids).values_list("case_id", "term", "title", "summary", "about", "body"))
+    IndexTerm.objects.filter(case_id=ids[0]).delete()
+    assert reindex("database", cases=searchable_cases().filter(campaign=mine)) == 3
+    assert set(ids) | set(others) <= indexed()
+    after = sorted(IndexTerm.objects.filter(case_id__in=ids).values_list("case_id", "term", "title", "summary", "about", "body"))
+    assert after == before
+    with pytest.raises(ValueError):
+        reindex("elasticsearch", cases=searchable_cases())
