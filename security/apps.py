@@ -7,6 +7,7 @@ class SecurityConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self) -> None:
-        from . import checks, signals  # noqa: F401
+        from . import checks, richtext, signals  # noqa: F401
 
         signals.connect()
+        richtext.connect()
