@@ -3,7 +3,8 @@ an upload, Elasticsearch is down. See docs/faults.md for what the operator sees 
 
 Requests in the database tests go through Django's WSGI handler — what gunicorn calls — rather
 than the test client: the test client disconnects `close_old_connections` from the request
-signals, and that hook is what re-arms the per-request connection health check.
+signals, and that hook is what re-arms the per-request connection health check (through the test
+client every request after the drop fails, until the connection is closed by hand).
 """
 
 from __future__ import annotations
