@@ -16,7 +16,7 @@ from django.utils.functional import cached_property
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from wagtail.admin import messages
-from wagtail.admin.ui.tables import Column, DateColumn
+from wagtail.admin.ui.tables import DateColumn
 from wagtail.admin.views import generic
 from wagtail.admin.widgets.button import Button, HeaderButton
 
@@ -25,7 +25,7 @@ from ..review.feedback import anonymised_comments
 from ..validation import submission_problems
 from ..workflow import WorkflowError
 from . import display
-from .columns import CaseStatusColumn, category_title, region_name
+from .columns import CaseStatusColumn, TextColumn, category_title, region_name
 from .extension_views import extension_form
 
 
@@ -56,9 +56,9 @@ class CaseIndexView(CaseUrlsMixin, generic.IndexView):
     def columns(self):
         return [
             self._get_title_column("title"),
-            Column("region", label=gettext_lazy("所属地区"), accessor=region_name, sort_key="region"),
-            Column("campaign", label=gettext_lazy("征集活动"), accessor="campaign"),
-            Column("category", label=gettext_lazy("征集方向"), accessor=category_title),
+            TextColumn("region", label=gettext_lazy("所属地区"), accessor=region_name, sort_key="region"),
+            TextColumn("campaign", label=gettext_lazy("征集活动"), accessor="campaign"),
+            TextColumn("category", label=gettext_lazy("征集方向"), accessor=category_title),
             CaseStatusColumn("status", label=gettext_lazy("状态"), sort_key="status"),
             DateColumn("updated_at", label=gettext_lazy("更新时间"), sort_key="updated_at"),
         ]
