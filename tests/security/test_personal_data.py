@@ -135,6 +135,13 @@ def body_text(response) -> str:
     return content.decode("utf-8-sig")
 
 
+def test_the_scanner_finds_each_kind():
+    sample = "电话 13912345678、(020)87654321、0755-1234567，身份证 44030519851231002X，a.b@x-y.com.cn"
+    assert {kind for kind, _m in leaks(sample)} == {"mobile", "landline", "id_number", "email"}
+    assert ("seeded", "郑秀英") in leaks("联系人：郑 秀英")  # values also across line breaks (PDF text)
+    assert not leaks("案例编号 1234567890123，2026-12-01，¥12,000 元")
+
+
 # --- the public site --------------------------------------------------------------------
 
 
@@ -173,6 +180,7 @@ def site_urls(seeded) -> dict[str, list[str]]:
 
 
 def test_no_public_page_feed_csv_sitemap_or_compilation_shows_personal_data(client, seeded):
+    assert seeded["cases"]["published"].contact_phone == "13712340001"  # the data is there to leak
     urls = site_urls(seeded)
     website_routes = {n for n in _route_names(get_resolver().url_patterns) if n.split(":")[0] in {"website", "opendata"}}
     assert website_routes <= set(urls), f"new public routes to scan: {website_routes - set(urls)}"
