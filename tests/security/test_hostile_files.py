@@ -6,6 +6,7 @@ never a 500, and leaves neither a row nor a file; what is accepted is neutralise
 
 from __future__ import annotations
 
+import json
 import re
 from pathlib import Path
 
@@ -19,7 +20,7 @@ from cases import editing
 from cases.models import CaseAttachment, CaseImage, Objection
 from tests import factories
 from tests.api.conftest import API, assert_chinese_error, sign_in
-from tests.files import pdf_upload
+from tests.files import MINIMAL_PDF, pdf_upload
 
 from .hostile import files as hostile
 
@@ -250,3 +251,48 @@ def test_the_service_refuses_before_touching_the_case(draft):
     with pytest.raises(Exception) as exc:
         editing.add_attachment(case=draft, by=user, file=hostile.DISGUISED_DOCUMENTS["exe.pdf"]())
     assert "不支持的文件类型" in str(exc.value)
+
+
+# --- Wagtail's own image and document libraries (the secretariat) ---------------------------------
+
+@pytest.fixture
+def staff_client(client):
+    client.force_login(factories.secretariat(username="sec-library"))
+    return client
+
+
+def test_the_document_library_checks_by_content_and_generates_names(staff_client):
+    before = snapshot()
+    response = staff_client.post(reverse("wagtaildocs:add"), {
+        "title": "伪装的报告", "file": hostile.DISGUISED_DOCUMENTS["html.pdf"](), "collection": "1"})
+    assert response.status_code == 200 and "不支持的文件类型" in response.content.decode()
+    assert snapshot() == before
+    response = staff_client.post(reverse("wagtaildocs:add"), {
+        "title": "报告", "file": hostile.upload("../../etc/报告.pdf", MINIMAL_PDF, "application/pdf"),
+        "collection": "1"})
+    assert response.status_code == 302
+    assert GENERATED.fullmatch(get_document_model().objects.get(title="报告").file.name)
+
+
+def test_the_image_library_re_encodes_and_refuses_bombs(staff_client):
+    before = snapshot()
+    response = staff_client.post(reverse("wagtailimages:add"), {
+        "title": "炸弹", "file": hostile.png_claiming(8000, 6000), "collection": "1"})
+    assert response.status_code == 200 and "像素" in response.content.decode()
+    assert snapshot() == before
+    response = staff_client.post(reverse("wagtailimages:add"), {
+        "title": "海报", "file": hostile.jpeg_with_trailing_html(), "collection": "1"})
+    assert response.status_code == 302, response.content.decode()[:500]
+    image = get_image_model().objects.get(title="海报")
+    assert GENERATED.fullmatch(image.file.name) and (image.width, image.height) == (32, 32)
+    with image.file.open("rb") as f:
+        assert b"<script" not in f.read()
+
+
+def test_the_multiple_upload_view_uses_the_same_checks(staff_client):
+    before = snapshot()
+    response = staff_client.post(reverse("wagtaildocs:add_multiple"), {"files[]": hostile.zip_bomb_docx()},
+                                 headers={"x-requested-with": "XMLHttpRequest"})
+    assert response.status_code == 200
+    assert response.json()["success"] is False and "压缩炸弹" in json.dumps(response.json(), ensure_ascii=False)
+    assert snapshot() == before
