@@ -80,7 +80,7 @@ class Server:
 
     def prepare(self) -> None:
         """What `make serve` does before starting: static files and the database cache tables."""
-        for command in (["collectstatic", "--noinput", "--verbosity", "0"], ["createcachetable"]):
+        for command in (["collectstatic", "--noinput", "--verbosity", "0"], ["createcachetable", "--verbosity", "0"]):
             subprocess.run([str(VENV_BIN / "python"), "manage.py", *command], cwd=ROOT, env=self.env, check=True)
 
     def start(self, timeout: float = 60) -> None:
@@ -187,7 +187,7 @@ def measure(base: str, tlist: list[dict], headers_for, cpu: ServerCPU, args) -> 
             )
             if result["errors"] or not result["requests"]:
                 raise BenchError(f"{t['what']}: {result['errors']} failed requests of {result['requests']}")
-            n = result["requests"]
+            n = result["requests"] + args.connections  # + those in flight at the end (ServerCPU.measure)
             result.update(app_cpu_ms_per_req=app_ms / n, db_cpu_ms_per_req=db_ms / n,
                           cpu_ms_per_req=(app_ms + db_ms) / n, round=r)
             runs[t["key"]].append(result)
@@ -229,7 +229,8 @@ def notes(args, setup: dict, static_path: str) -> str:
         f"{args.threads} thread, on 127.0.0.1; {args.rounds} rounds × {args.seconds} s per page, order rotated each "
         f"round, after a {args.warmup} s warm-up per page. **CPU ms/req** = CPU time (user + system) of the "
         f"gunicorn master and workers plus that of the PostgreSQL backends serving them, during a run, divided by "
-        f"the requests completed; the targets apply to it. *ratio* = CPU ms/req ÷ that of the static file "
+        f"the requests served (wrk's count plus the one per connection still in flight at the end, "
+        f"which the server finishes before the CPU time is read); the targets apply to it. *ratio* = CPU ms/req ÷ that of the static file "
         f"`{static_path}` served by the same server (WhiteNoise). Latency and req/s are measured with wrk on the "
         f"same 2 cores as the server, so they are bounded by the machine, not only by the code. "
         f"Case page: case {setup['case']['id']}; campaign page: `{setup['campaign']['slug']}` "

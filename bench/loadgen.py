@@ -154,9 +154,29 @@ class ServerCPU:
         db = sum(t - before.db_ticks.get(pid, 0) for pid, t in after.db_ticks.items())
         return app, db * 1000 / CLOCK_TICKS
 
+    def settle(self, timeout_s: float = 60, quiet_s: float = 0.3) -> None:
+        """Wait until the server has finished what an earlier run left queued (its CPU time stops
+        moving), so that no run is charged for the previous one's requests."""
+        import time
+
+        deadline = time.monotonic() + timeout_s
+        last = tree_cpu_ticks(self.root_pid)
+        while time.monotonic() < deadline:
+            time.sleep(quiet_s)
+            now = tree_cpu_ticks(self.root_pid)
+            if now == last:
+                return
+            last = now
+
     def measure(self, fn, *args, **kwargs) -> tuple[object, float, float]:
-        """Call fn and return (its result, application CPU ms, database CPU ms) spent meanwhile."""
+        """Call fn and return (its result, application CPU ms, database CPU ms) spent meanwhile.
+
+        Waits for the server to be idle before, and after: the requests still in flight when wrk
+        stops (one per connection: wrk sends the next as soon as a response arrives) are served
+        to the end, so divide by wrk's count plus the number of connections."""
+        self.settle()
         before = self.sample()
         result = fn(*args, **kwargs)
+        self.settle()
         app_ms, db_ms = self.delta_ms(before, self.sample())
         return result, app_ms, db_ms

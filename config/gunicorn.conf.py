@@ -38,6 +38,10 @@ accesslog = "-" if os.environ.get("ACCESS_LOG", "0").lower() in {"1", "true", "y
 errorlog = "-"
 loglevel = os.environ.get("GUNICORN_LOG_LEVEL", "info")
 proc_name = "casebook"
+# Gunicorn's control socket has one default path per user, which a second instance on the same
+# host (another port, a benchmark) would take over: off unless GUNICORN_CONTROL_SOCKET names one.
+control_socket = os.environ.get("GUNICORN_CONTROL_SOCKET", "")
+control_socket_disable = not control_socket
 
 
 def post_worker_init(worker):
