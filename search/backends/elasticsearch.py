@@ -31,7 +31,10 @@ BULK_CHUNK = 200
 def client(url: str, timeout: float):
     from elasticsearch import Elasticsearch
 
-    return Elasticsearch(url, request_timeout=timeout, max_retries=0, retry_on_timeout=False)
+    # Several nodes (comma-separated): a refused connection moves on to the next node; a timeout
+    # does not (the database answers instead, search/service.py).
+    hosts = [host.strip() for host in url.split(",") if host.strip()]
+    return Elasticsearch(hosts, request_timeout=timeout, max_retries=len(hosts) - 1, retry_on_timeout=False)
 
 
 @contextmanager

@@ -44,7 +44,7 @@ def shared_database(django_db_setup, django_db_blocker):
     settings_dict = connection.settings_dict
     with django_db_blocker.unblock():
         # pytest-django sets up the test database only when some collected test is marked for it.
-        own_test_database = settings_dict["NAME"] != connection.creation._get_test_db_name()
+        own_test_database = not settings_dict["NAME"].startswith("test_")
         if own_test_database:
             production_name = connection.creation.create_test_db(verbosity=0, autoclobber=True, serialize=False)
         original = settings_dict["NAME"]

@@ -6,9 +6,11 @@ deployment shares: the PostgreSQL database, Redis, MEDIA_ROOT and the environmen
 
 from __future__ import annotations
 
+import importlib
 import os
 import re
 import secrets
+import signal
 import socket
 import subprocess
 import sys
@@ -106,7 +108,7 @@ class Server:
 
     def stop(self) -> None:
         if self.process and self.process.poll() is None:
-            self.process.terminate()
+            self.process.send_signal(signal.SIGINT)  # gunicorn's quick shutdown (TERM waits for keep-alives)
             try:
                 self.process.wait(timeout=20)
             except subprocess.TimeoutExpired:
@@ -140,3 +142,21 @@ def csrf_token(html: str) -> str:
     match = CSRF_INPUT.search(html)
     assert match, "no CSRF token in the form"
     return match.group(1)
+
+
+SETTINGS_MODULES = ("config.settings.base", "config.settings.production")
+
+
+def production_settings() -> dict:
+    """The production settings as this environment makes them (imported afresh, then put back)."""
+    import config.settings as package
+
+    saved = {name: sys.modules.pop(name) for name in SETTINGS_MODULES if name in sys.modules}
+    try:
+        return dict(vars(importlib.import_module("config.settings.production")))
+    finally:
+        for name in SETTINGS_MODULES:
+            sys.modules.pop(name, None)
+        sys.modules.update(saved)
+        for name, module in saved.items():
+            setattr(package, name.rsplit(".", 1)[1], module)

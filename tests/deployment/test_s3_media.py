@@ -7,7 +7,6 @@ embeds an image read from the bucket; nothing is written to MEDIA_ROOT.
 
 from __future__ import annotations
 
-import importlib
 import io
 import subprocess
 import sys
@@ -21,7 +20,7 @@ from cases import editing, workflow
 from tests.factories import case_in, submitter
 from tests.files import png_upload
 
-from .servers import HOST, free_port, reachable, secret_key
+from .servers import HOST, free_port, production_settings, reachable, secret_key
 
 pytestmark = pytest.mark.django_db
 
@@ -54,24 +53,6 @@ def s3_endpoint(tmp_path_factory):
     finally:
         process.terminate()
         process.wait(timeout=20)
-
-
-SETTINGS_MODULES = ("config.settings.base", "config.settings.production")
-
-
-def production_settings() -> dict:
-    """The production settings as this environment makes them (imported afresh, then put back)."""
-    import config.settings as package
-
-    saved = {name: sys.modules.pop(name) for name in SETTINGS_MODULES if name in sys.modules}
-    try:
-        return dict(vars(importlib.import_module("config.settings.production")))
-    finally:
-        for name in SETTINGS_MODULES:
-            sys.modules.pop(name, None)
-        sys.modules.update(saved)
-        for name, module in saved.items():
-            setattr(package, name.rsplit(".", 1)[1], module)
 
 
 @pytest.fixture

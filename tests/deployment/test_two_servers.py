@@ -7,6 +7,7 @@ counter, an uploaded image; background work queued by a server is done by a `db_
 
 from __future__ import annotations
 
+import re
 import time
 import uuid
 from email import message_from_bytes
@@ -185,3 +186,13 @@ def test_mail_queued_on_a_is_sent_by_a_db_worker_after_commit(deployment):
     to_province = [m for m in mails if province.email in m["To"]]
     assert len(to_province) == 1
     assert "本省有新提交的案例待推荐" in str(make_header(decode_header(to_province[0]["Subject"])))
+
+
+def test_static_files_are_hashed_compressed_and_cached_for_good(deployment):
+    page = requests.get(f"{deployment['a']}/admin/login/", timeout=30).text
+    hashed = re.search(r'href="(/static/[^"]+\.[0-9a-f]{12}\.css)"', page)
+    assert hashed, "the admin's stylesheets should have hashed names (manifest storage)"
+    response = requests.get(f"{deployment['b']}{hashed.group(1)}", headers={"Accept-Encoding": "gzip"}, timeout=30)
+    assert response.status_code == 200 and response.headers["Content-Encoding"] == "gzip"
+    assert "immutable" in response.headers["Cache-Control"] and "max-age=315360000" in response.headers["Cache-Control"]
+    assert response.headers["X-Content-Type-Options"] == "nosniff"  # SecurityMiddleware wraps WhiteNoise
