@@ -130,7 +130,8 @@ def test_without_health_checks_exactly_one_request_fails(serving, monkeypatch, c
 
 
 def _cluster() -> tuple[str, str]:
-    versions = sorted(os.listdir("/etc/postgresql")) if os.path.isdir("/etc/postgresql") else []
+    found = os.listdir("/etc/postgresql") if os.path.isdir("/etc/postgresql") else []
+    versions = sorted((v for v in found if v.replace(".", "").isdigit()), key=lambda v: [int(x) for x in v.split(".")])
     if not versions or not shutil.which("pg_ctlcluster"):
         pytest.skip("no local Debian PostgreSQL cluster (pg_ctlcluster) to restart")
     return versions[-1], "main"
