@@ -16,7 +16,7 @@ from wagtail.images import get_image_model
 
 from accounts.roles import Role
 
-from . import permissions, uploads
+from . import permissions, uploads, validation
 from .errors import Forbidden, InvalidState, NotFound
 from .models import Case, CaseAttachment, CaseImage, CaseIndicator
 from .models.cases import AttachmentKind
@@ -130,7 +130,9 @@ def _default_collection():
 
 
 def add_image(*, case: Case | int, by, file, alt: str, is_cover: bool = False) -> CaseImage:
-    alt = (alt or "").strip()
+    alt = validation.clean_line(alt or "")  # no control characters or line breaks in an attribute
+    if validation.BIDI.search(alt):
+        raise ValidationError({"alt": [_("不能包含改变文字方向的控制字符（如 U+202E），请删除后重新输入。")]})
     if not alt:
         raise ValidationError({"alt": [_("请填写图片说明（替代文本），供视障用户朗读。")]})
     if len(alt) > 150:
@@ -166,7 +168,9 @@ def add_attachment(*, case: Case | int, by, file, title: str = "", public: bool 
         ext = uploads.check_document(file)
     except ValidationError as exc:
         raise ValidationError({"file": exc.messages}) from None
-    title = (title or "").strip() or uploads.display_name(file.name)
+    title = validation.clean_line(title or "") or uploads.display_name(file.name)
+    if validation.BIDI.search(title):  # "申报材料\u202efdp.exe" would read as 申报材料exe.pdf
+        raise ValidationError({"title": [_("不能包含改变文字方向的控制字符（如 U+202E），请删除后重新输入。")]})
     if len(title) > 100:
         raise ValidationError({"title": [_("材料名称不能超过 100 字。")]})
     with uploads.delete_on_failure() as stored, transaction.atomic():

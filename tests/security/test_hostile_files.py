@@ -296,3 +296,14 @@ def test_the_multiple_upload_view_uses_the_same_checks(staff_client):
     assert response.status_code == 200
     assert response.json()["success"] is False and "压缩炸弹" in json.dumps(response.json(), ensure_ascii=False)
     assert snapshot() == before
+
+
+def test_labels_lose_control_characters_and_refuse_direction_overrides(api, draft):
+    response = api_upload(api, draft, "attachments", pdf_upload(), title="培训\n台账\x0b2025")
+    assert response.status_code == 201 and response.json()["title"] == "培训 台账 2025"
+    before = snapshot()
+    body = assert_chinese_error(api_upload(api, draft, "attachments", pdf_upload(), title="申报材料\u202efdp.exe"), 400)
+    assert "改变文字方向" in json.dumps(body, ensure_ascii=False)
+    body = assert_chinese_error(api_upload(api, draft, "images", hostile.jpeg_with_trailing_html(), alt="图\u202e片"), 400)
+    assert "改变文字方向" in json.dumps(body, ensure_ascii=False)
+    assert snapshot() == before
