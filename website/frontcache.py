@@ -27,6 +27,7 @@ from urllib.request import urlopen
 from django.conf import settings
 from django.db import transaction
 from django.urls import reverse
+from django_tasks import task
 from wagtail import __version__ as wagtail_version
 from wagtail.contrib.frontend_cache.backends import HTTPBackend
 from wagtail.contrib.frontend_cache.backends.http import PurgeRequest
@@ -125,13 +126,24 @@ def purge_case(case_id: int, *, shown_only: bool = False) -> None:
     purge_paths(case_paths(case))
 
 
+@task()
+def purge_case_task(case_id: int, shown_only: bool = False) -> None:
+    """The purge off the request when a task worker runs (a batch publication asks for many)."""
+    purge_case(case_id, shown_only=shown_only)
+
+
+def schedule(case_id: int, *, shown_only: bool = False) -> None:
+    if enabled():
+        purge_case_task.enqueue(case_id, shown_only)
+
+
 # --- hooks (connected in website/apps.py) ------------------------------------------------------
 
 
 def on_case_transitioned(sender, *, case: Case, record, **kwargs) -> None:
     """Runs after commit (cases.workflow): into or out of a publicly shown state."""
     if record.to_state in SHOWN_STATES or record.from_state in SHOWN_STATES:
-        purge_case(case.pk)
+        schedule(case.pk)
 
 
 def on_case_saved(sender, *, instance: Case, created: bool, update_fields=None, **kwargs) -> None:
@@ -141,7 +153,7 @@ def on_case_saved(sender, *, instance: Case, created: bool, update_fields=None, 
     if update_fields and "status" in update_fields:
         return
     case_id = instance.pk
-    transaction.on_commit(lambda: purge_case(case_id))
+    transaction.on_commit(lambda: schedule(case_id))
 
 
 def on_case_part_changed(sender, *, instance, **kwargs) -> None:
@@ -149,7 +161,7 @@ def on_case_part_changed(sender, *, instance, **kwargs) -> None:
     if not enabled() or not instance.case_id:
         return
     case_id = instance.case_id
-    transaction.on_commit(lambda: purge_case(case_id, shown_only=True))
+    transaction.on_commit(lambda: schedule(case_id, shown_only=True))
 
 
 def on_campaign_saved(sender, *, instance, created: bool, **kwargs) -> None:

@@ -15,7 +15,8 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
 import pytest
-from django.test import TestCase
+from django.test import TestCase, override_settings
+from django_tasks import task_backends
 
 from cases import adoptions, workflow
 from cases.models import Case
@@ -120,6 +121,16 @@ def test_nothing_is_purged_and_nothing_is_asked_when_the_cache_is_not_configured
 
     with django_assert_num_queries(0):
         frontcache.purge_case(case.pk)
+
+
+@override_settings(TASKS={"default": {"BACKEND": "django_tasks.backends.dummy.DummyBackend"}})
+def test_with_a_worker_the_request_only_queues_the_purge(front_cache, campaign):
+    backend = task_backends["default"]
+    backend.clear()
+    case = committed("published", campaign=campaign)
+    queued = [list(r.args) for r in backend.results if r.task.name == "purge_case_task"]
+    assert [case.pk, False] in queued
+    assert front_cache.purged == []  # nothing sent from the request itself
 
 
 def test_an_unreachable_cache_does_not_stop_publication(settings, campaign, caplog):
