@@ -12,7 +12,8 @@ fields go through the field's own preparation.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 
 from django.db import connections, models, router
 
@@ -66,3 +67,50 @@ def insert(model: type[models.Model], objs: Sequence[models.Model], *, batch: in
     for obj in objs:
         obj._state.adding = False
         obj._state.db = alias
+
+
+def insert_rows(model: type[models.Model], names: Sequence[str], rows: Sequence[Sequence]) -> None:
+    """Insert plain tuples of field values (attnames, in `names` order), without model instances.
+
+    For rows nobody refers to (no primary key comes back): the history of many cases costs a
+    tuple each instead of a model instance.
+    """
+    if not rows:
+        return
+    alias = router.db_for_write(model)
+    connection = connections[alias]
+    if connection.vendor != "postgresql":
+        model.objects.using(alias).bulk_create([model(**dict(zip(names, row, strict=True))) for row in rows],
+                                               batch_size=BATCH)
+        return
+    fields = [next(f for f in model._meta.concrete_fields if f.attname == name) for name in names]
+    json = [i for i, f in enumerate(fields) if isinstance(f, models.JSONField)]
+    quote = connection.ops.quote_name
+    columns = ", ".join(quote(f.column) for f in fields)
+    with connection.cursor() as cursor, cursor.cursor.copy(
+        f"COPY {quote(model._meta.db_table)} ({columns}) FROM STDIN"
+    ) as copy:
+        for row in rows:
+            if json:
+                row = list(row)
+                for i in json:
+                    row[i] = fields[i].get_db_prep_save(row[i], connection)
+            copy.write_row(row)
+
+
+@contextmanager
+def plan_times(*model_fields: models.DateTimeField) -> Iterator[None]:
+    """bulk_create keeps the plan's times (auto_now / auto_now_add would stamp every row with now)."""
+    saved = [(f, f.auto_now, f.auto_now_add) for f in model_fields]
+    for f, _now, _add in saved:
+        f.auto_now = f.auto_now_add = False
+    try:
+        yield
+    finally:
+        for f, now, add in saved:
+            f.auto_now, f.auto_now_add = now, add
+
+
+def chunks(items: list, size: int) -> Iterator[list]:
+    for start in range(0, len(items), size):
+        yield items[start : start + size]

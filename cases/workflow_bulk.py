@@ -19,16 +19,15 @@ from __future__ import annotations
 
 from collections import Counter, defaultdict
 from collections.abc import Callable, Iterator
-from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import datetime
 
 from django.core.exceptions import ValidationError
-from django.db import models, transaction
+from django.db import transaction
 from django.utils.translation import gettext as _
 
 from . import editing, nomination
-from .bulk_insert import insert
+from .bulk_insert import chunks, insert, insert_rows, plan_times
 from .errors import GuardFailed
 from .guards import deadline_for
 from .models import (
@@ -52,6 +51,7 @@ TIER_STATES = (CaseStatus.SHORTLISTED, CaseStatus.IN_NOTICE, CaseStatus.PUBLISHE
 UNSUPPORTED = frozenset({"disqualify", "import_published", "complete_review"})
 
 Progress = Callable[[str, int, int], None]
+RECORD_FIELDS = ("case_id", "transition", "from_state", "to_state", "by_id", "at", "reason", "extra")
 
 
 class BulkPlanError(GuardFailed):
@@ -99,7 +99,8 @@ class _Run:
 
     def __init__(self, plans: list[Plan]):
         self.plans = plans
-        self.records: list[list[CaseTransition]] = [[] for _ in plans]
+        # Per plan its CaseTransition rows, as tuples in RECORD_FIELDS order (after case_id).
+        self.records: list[list[tuple]] = [[] for _ in plans]
         self.assignments: list[list[ReviewAssignment]] = [[] for _ in plans]
         self.nominated: dict[tuple, list[Case]] = defaultdict(list)
         self.tier_taken: Counter = Counter()
@@ -206,11 +207,9 @@ class _Run:
         self._record(i, name, from_state, by, at, reason, _extra(inputs))
 
     def _record(self, i: int, name: str, from_state: str, by, at: datetime, reason: str, extra: dict) -> None:
-        case = self.plans[i].case
-        self.records[i].append(CaseTransition(
-            transition=name, from_state=from_state, to_state=case.status,
-            by=by if getattr(by, "is_authenticated", False) else None, at=at, reason=reason, extra=extra,
-        ))
+        """`workflow._record`: the same row (an anonymous or missing actor is recorded as none)."""
+        by_id = by.pk if getattr(by, "is_authenticated", False) else None
+        self.records[i].append((name, from_state, self.plans[i].case.status, by_id, at, reason, extra))
 
     # --- what the guards check, in memory ------------------------------------------------
 
@@ -344,24 +343,6 @@ def _renumber(ordered: list[Case]) -> None:
         case.nomination_rank = rank
 
 
-@contextmanager
-def _plan_times(*model_fields: models.DateTimeField) -> Iterator[None]:
-    """bulk_create keeps the plan's times (auto_now / auto_now_add would stamp every row with now)."""
-    saved = [(f, f.auto_now, f.auto_now_add) for f in model_fields]
-    for f, _now, _add in saved:
-        f.auto_now = f.auto_now_add = False
-    try:
-        yield
-    finally:
-        for f, now, add in saved:
-            f.auto_now, f.auto_now_add = now, add
-
-
-def _chunks(items: list, size: int) -> Iterator[list]:
-    for start in range(0, len(items), size):
-        yield items[start : start + size]
-
-
 def create_many(plans: list[Plan], *, chunk: int = 2000, progress: Progress | None = None,
                 index: bool = True) -> BulkResult:
     """Create the planned cases of campaigns that have none yet; all or nothing.
@@ -381,23 +362,21 @@ def create_many(plans: list[Plan], *, chunk: int = 2000, progress: Progress | No
     field = Case._meta.get_field
     times = (field("created_at"), field("updated_at"), CaseTransition._meta.get_field("at"),
              ReviewAssignment._meta.get_field("assigned_at"), ReviewAssignment._meta.get_field("updated_at"))
-    with transaction.atomic(), _plan_times(*times):
-        for n, part in enumerate(_chunks(cases, chunk)):
+    with transaction.atomic(), plan_times(*times):
+        for n, part in enumerate(chunks(cases, chunk)):
             insert(Case, part)
             progress("cases", min((n + 1) * chunk, len(cases)), len(cases))
         rows, indicators, assignments = [], [], []
         for case, records, reviews in zip(cases, run.records, run.assignments, strict=True):
-            for record in records:
-                record.case_id = case.pk
-            rows += records
+            rows += [(case.pk, *record) for record in records]
             for order, indicator in enumerate(case._bulk_indicators):
                 indicator.case_id, indicator.sort_order = case.pk, order
             indicators += case._bulk_indicators
             for assignment in reviews:
                 assignment.case_id = case.pk
             assignments += reviews
-        for n, part in enumerate(_chunks(rows, chunk * 5)):
-            insert(CaseTransition, part)
+        for n, part in enumerate(chunks(rows, chunk * 5)):
+            insert_rows(CaseTransition, RECORD_FIELDS, part)
             progress("transitions", min((n + 1) * chunk * 5, len(rows)), len(rows))
         insert(CaseIndicator, indicators)
         insert(ReviewAssignment, assignments)
