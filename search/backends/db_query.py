@@ -8,6 +8,7 @@ PostgreSQL both run, and the number of queries does not depend on the page size.
 
 from __future__ import annotations
 
+from django.db import connections, router
 from django.db.models import Case, Count, F, IntegerField, Lookup, QuerySet, Value, When
 from django.db.models import Q as DQ
 from django.db.models.lookups import Exact, GreaterThanOrEqual
@@ -95,12 +96,62 @@ def base(text: QuerySet | list[int] | None, filters: dict[str, tuple], exclude: 
     return filter_ids(qs, filters, exclude)
 
 
+def _id_condition(column: str, ids: list[int], vendor: str) -> tuple[str, list]:
+    if vendor == "postgresql":
+        return f"{column} = ANY(%s)", [ids]
+    return f"{column} IN ({', '.join(['%s'] * len(ids))})", list(ids)
+
+
+def facet_counts_of_ids(ids: list[int], filters: dict[str, tuple]) -> dict[str, dict]:
+    """`facet_counts` for matched ids in one query instead of 1 + (filtered dimensions).
+
+    Each matched case gets a flag per active filter (does it pass it?); a facet row counts when
+    its case passes every filter except the one on the row's own dimension.
+    """
+    counts: dict[str, dict] = {dim: {} for dim in DIMENSIONS}
+    ids = [int(i) for i in ids]
+    if not ids:
+        return counts
+    connection = connections[router.db_for_read(CaseFacet)]
+    quote = connection.ops.quote_name
+    table = quote(CaseFacet._meta.db_table)
+    dim_col, value_col, case_col = (quote(CaseFacet._meta.get_field(f).column) for f in ("dimension", "value", "case"))
+    dims = list(filters)
+    flags, flag_params = [], []
+    for i, dim in enumerate(dims):
+        values = [str(v) for v in filters[dim]]
+        flags.append(f"MAX(CASE WHEN {dim_col} = %s AND {value_col} IN ({', '.join(['%s'] * len(values))}) "
+                     f"THEN 1 ELSE 0 END) AS f{i}")
+        flag_params += [dim, *values]
+    inner_ids, inner_params = _id_condition(case_col, ids, connection.vendor)
+    outer_ids, outer_params = _id_condition(f"f.{case_col}", ids, connection.vendor)
+    passes = " AND ".join(f"(f.{dim_col} = %s OR m.f{i} = 1)" for i in range(len(dims))) or "1 = 1"
+    # Only identifiers from the model's metadata go into the SQL; every value is a parameter.
+    sql = (
+        f"SELECT f.{dim_col}, f.{value_col}, SUM(CASE WHEN {passes} THEN 1 ELSE 0 END) "  # noqa: S608
+        f"FROM {table} f JOIN (SELECT {case_col} AS case_id{''.join(', ' + x for x in flags)} "
+        f"FROM {table} WHERE {inner_ids} GROUP BY {case_col}) m ON m.case_id = f.{case_col} "
+        f"WHERE {outer_ids} AND f.{dim_col} IN ({', '.join(['%s'] * len(DIMENSIONS))}) "
+        f"GROUP BY f.{dim_col}, f.{value_col}"
+    )
+    params = [*dims, *flag_params, *inner_params, *outer_params, *DIMENSIONS]
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        for dim, value, n in cursor.fetchall():
+            if n:
+                counts[dim][int(value) if dim == "year" else value] = int(n)
+    return counts
+
+
 def facet_counts(text: QuerySet | list[int] | None, filters: dict[str, tuple]) -> dict[str, dict]:
     """{dimension: {value: count}}; a dimension's counts ignore its own filter (API.md).
 
-    Dimensions without a filter of their own share one aggregate query; each filtered
-    dimension needs its own, so it is 1 + (number of filtered dimensions) queries.
+    For a list of matched ids, one query (`facet_counts_of_ids`). Otherwise dimensions without a
+    filter of their own share one aggregate query and each filtered dimension needs its own,
+    so it is 1 + (number of filtered dimensions) queries.
     """
+    if isinstance(text, list):
+        return facet_counts_of_ids(text, filters)
     counts: dict[str, dict] = {dim: {} for dim in DIMENSIONS}
     plans = [(tuple(d for d in DIMENSIONS if d not in filters), None)]
     plans += [((dim,), dim) for dim in DIMENSIONS if dim in filters]
