@@ -120,6 +120,18 @@ def can_edit_case(user, case: Case) -> bool:
     )
 
 
+def can_view_history(user, case: Case) -> bool:
+    """The audit trail (who acted, their reasons): the secretariat and the case's own submitting side.
+
+    Reviewers see the case, not who submitted or recommended it (a campaign may hide the
+    organisation from them), and readers of a published case from other regions see none of it.
+    """
+    role = role_of(user)
+    if role in {Role.SECRETARIAT, Role.ADMIN}:
+        return True
+    return role in {Role.SUBMITTER, Role.RECOMMENDER} and working_cases(user).filter(pk=case.pk).exists()
+
+
 def can_view_contacts(user, case: Case) -> bool:
     """Personal contact details: the secretariat, and the case's own submitters and recommenders."""
     role = role_of(user)

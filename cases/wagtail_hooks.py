@@ -26,6 +26,14 @@ from .admin.viewsets import CampaignViewSet, CaseViewSet  # noqa: E402
 STAFF_ONLY_MENU_ITEMS = frozenset({"explorer", "images", "documents", "snippets", "reports", "settings", "help"})
 
 
+@hooks.register("construct_admin_api", order=100)  # after Wagtail's own registrations
+def admin_api_lists_only_choosable_media(router):
+    from .admin.media_api import ChoosableDocumentsAPIViewSet, ChoosableImagesAPIViewSet
+
+    router.register_endpoint("documents", ChoosableDocumentsAPIViewSet)
+    router.register_endpoint("images", ChoosableImagesAPIViewSet)
+
+
 @hooks.register("register_admin_viewset")
 def register_case_viewset():
     return CaseViewSet()

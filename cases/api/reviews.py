@@ -8,6 +8,7 @@ reviewer may see of a case comes from `cases.permissions`. An assignment that is
 
 from __future__ import annotations
 
+from django.db.models import Q
 from django.utils.translation import gettext as _
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
 from rest_framework import generics
@@ -87,8 +88,12 @@ class ReviewListView(SignedInMixin, generics.ListAPIView):
         require_reviewer(self.request.user)
         filters = ReviewFilterSerializer(data=self.request.query_params)
         filters.is_valid(raise_exception=True)
+        user = self.request.user
+        # Cases the reviewer may no longer see (e.g. disqualified) drop out, as in the admin's list;
+        # declared conflicts stay listed (documented above).
         qs = (
-            ReviewAssignment.objects.filter(reviewer=self.request.user)
+            ReviewAssignment.objects.filter(reviewer=user)
+            .filter(Q(case__in=permissions.visible_cases(user)) | Q(status=ReviewStatus.CONFLICT))
             .select_related("case__campaign")
             .order_by("-assigned_at", "-pk")
         )

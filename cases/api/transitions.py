@@ -111,6 +111,6 @@ class HistoryView(SignedInMixin, APIView):
         # The audit trail (who acted, their reasons) belongs to the people working on the case, not to
         # every reader of a published one: other regions get the same 404 as for a hidden case.
         case = permissions.working_cases(request.user).filter(pk=pk).first()
-        if case is None:
+        if case is None or not permissions.can_view_history(request.user, case):
             raise workflow.NotFound(_("未找到该案例，或您无权查看。"))
         return Response(HistorySerializer(workflow.history(case), many=True).data)
