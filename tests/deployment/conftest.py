@@ -53,6 +53,9 @@ def shared_database(django_db_setup, django_db_blocker):
         connection.close()  # a template must have no other sessions
         with psycopg.connect(admin_url, autocommit=True) as admin:
             admin.execute(sql.SQL("DROP DATABASE IF EXISTS {}").format(sql.Identifier(copy)))
+            # Connections an earlier test's threads left open on this run's own test database.
+            admin.execute("SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = %s AND pid <> pg_backend_pid()",
+                          [original])
             admin.execute(sql.SQL("CREATE DATABASE {} TEMPLATE {}").format(sql.Identifier(copy), sql.Identifier(original)))
         settings_dict["NAME"] = copy
         try:
