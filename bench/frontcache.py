@@ -309,17 +309,20 @@ def summarise(targets: list[dict], runs: dict[str, list[dict]]) -> list[dict]:
         "unit": "req/s", "target": None, "met": None, "p50_ms": round(med(t["key"], "p50_ms"), 3),
         "p99_ms": round(med(t["key"], "p99_ms"), 3), "rps": round(med(t["key"], "rps"), 1),
         "rps_ratio_to_reference": round(med(t["key"], "rps") / ref, 3) if ref else None, "runs": len(runs[t["key"]]),
+        "bytes_per_response": round(statistics.median(r["bytes"] / r["requests"] for r in runs[t["key"]])),
     } for t in targets]
 
 
-def notes(args, checks: list[dict], static_path: str, case_id: int) -> str:
+def notes(args, checks: list[dict], static_path: str, case_id: int, rows: list[dict]) -> str:
+    sizes = ", ".join(f"{r['what']} {r['bytes_per_response']:,} B" for r in rows)
     lines = [
         f"Varnish {varnish_version()} with `deploy/varnish/casebook.vcl` (`-s malloc,256m`) in front of gunicorn "
         f"(production settings, 2 workers); wrk {args.connections} connections, {args.threads} threads, "
         f"`Accept-Encoding: gzip`, {args.rounds} rounds × {args.seconds:g} s per URL, order rotated each round, "
         f"on the same 2 cores as Varnish. Every measured response is a cache HIT: the numbers are Varnish's, "
         f"and the *ratio* compares each page with the static file `{static_path}` served by the same Varnish "
-        f"(1.0 = as cheap as a static file). Case page: case {case_id}.",
+        f"(1.0 = as cheap as a static file). Case page: case {case_id}. Bytes per response (gzipped, headers "
+        f"included): {sizes}.",
         "",
         "Purge check (the app's own purges through `website/frontcache.py`, FRONTEND_CACHE_URL → this Varnish):",
         "",
@@ -330,7 +333,7 @@ def notes(args, checks: list[dict], static_path: str, case_id: int) -> str:
 
 def varnish_version() -> str:
     out = subprocess.run([ensure_varnish(), "-V"], capture_output=True, text=True).stderr.split("\n")[0]
-    return out.split("(", 1)[-1].split(" ", 1)[0] if "(" in out else "?"
+    return out.split("(", 1)[-1].split(" ", 1)[0].removeprefix("varnish-") if "(" in out else "?"
 
 
 def main() -> int:
@@ -359,9 +362,7 @@ def main() -> int:
     data = dataset(database_url)
     checks = Checks(varnish.base)
     args.out.parent.mkdir(parents=True, exist_ok=True)
-    server.collectstatic()
-    subprocess.run([sys.executable, "manage.py", "createcachetable"], cwd=ROOT, env=env, check=True,  # as make serve
-                   stdout=subprocess.DEVNULL)
+    server.prepare()  # collectstatic and createcachetable, as make serve does
     server.start()
     try:
         varnish.start(varnishd)
@@ -388,7 +389,7 @@ def main() -> int:
     result = {
         "section": "Front cache (Varnish)", "order": 30,
         "measured_at": datetime.now(UTC).isoformat(timespec="seconds"), "dataset": data, "rows": rows,
-        "checks": checks.items, "notes_md": notes(args, checks.items, static_path, case_id),
+        "checks": checks.items, "notes_md": notes(args, checks.items, static_path, case_id, rows),
         "config": {k: getattr(args, k) for k in ("rounds", "seconds", "connections", "threads")}, "raw": runs,
     }
     args.out.write_text(json.dumps(result, ensure_ascii=False, indent=1, default=str) + "\n", encoding="utf-8")
