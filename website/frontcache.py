@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Iterable
+from datetime import timedelta
 from urllib.error import HTTPError, URLError
 from urllib.parse import urlsplit, urlunsplit
 from urllib.request import urlopen
@@ -27,6 +28,7 @@ from urllib.request import urlopen
 from django.conf import settings
 from django.db import transaction
 from django.urls import reverse
+from django.utils import timezone
 from django_tasks import task
 from wagtail import __version__ as wagtail_version
 from wagtail.contrib.frontend_cache.backends import HTTPBackend
@@ -43,6 +45,7 @@ SHOWN_STATES = frozenset({CaseStatus.PUBLISHED, CaseStatus.IN_NOTICE})
 LISTS = ("website:library", "website:campaigns", "website:notices",
          "opendata:feed", "opendata:sitemap", "opendata:cases_csv", "opendata:stats")
 RELATED_LIMIT = 5  # case pages show 3 related cases; a wider net costs one PURGE each
+REPURGE_AFTER = timedelta(seconds=10)
 
 
 def enabled() -> bool:
@@ -133,8 +136,13 @@ def purge_case_task(case_id: int, shown_only: bool = False) -> None:
 
 
 def schedule(case_id: int, *, shown_only: bool = False) -> None:
-    if enabled():
-        purge_case_task.enqueue(case_id, shown_only)
+    """Purge now and, with a task worker, once more a little later: a request that read the
+    case just before the change committed may store its old page after the first purge."""
+    if not enabled():
+        return
+    purge_case_task.enqueue(case_id, shown_only)
+    if purge_case_task.get_backend().supports_defer:
+        purge_case_task.using(run_after=timezone.now() + REPURGE_AFTER).enqueue(case_id, shown_only)
 
 
 # --- hooks (connected in website/apps.py) ------------------------------------------------------
