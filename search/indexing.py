@@ -10,15 +10,14 @@ queued and is retried with the next successful operation or by `search_check --f
 from __future__ import annotations
 
 import logging
-import threading
-from collections.abc import Iterable, Iterator
-from contextlib import contextmanager
+from collections.abc import Iterable
 
 from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
 from django_tasks import task
 
+from cases import effects
 from cases.models import Case
 
 from . import conf
@@ -31,30 +30,17 @@ FLUSH_BATCH = 500
 SYNC_BATCH = 200
 
 
-_deferred = threading.local()
-
-
-@contextmanager
-def batched(batch: int = SYNC_BATCH) -> Iterator[None]:
-    """Index updates requested inside are collected and made together on leaving, `batch`
-    cases at a time: an import of 10,000 cases commits once and then would sync each case on
-    its own, a few queries and a transaction apiece. Nested blocks leave the work to the
-    outermost; a block left by an exception still syncs what was committed before it."""
-    outer = getattr(_deferred, "ids", None) is None
-    if outer:
-        _deferred.ids = {}
-    try:
-        yield
-    finally:
-        if outer:
-            ids, _deferred.ids = list(_deferred.ids), None
-            for start in range(0, len(ids), batch):
-                sync_cases(ids[start : start + batch])
+def _sync_collected(ids: dict[int, None], batch: int = SYNC_BATCH) -> None:
+    """An import of 10,000 cases commits once; syncing each case on its own would cost a few
+    queries and a transaction apiece, `batch` cases at a time costs the same few."""
+    ordered = list(ids)
+    for start in range(0, len(ordered), batch):
+        sync_cases(ordered[start : start + batch])
 
 
 def request_sync(case_ids: Iterable[int]) -> None:
-    """Sync now, or at the end of the enclosing `batched()` block."""
-    pending = getattr(_deferred, "ids", None)
+    """Sync now, or at the end of the enclosing `cases.effects.batched()` block."""
+    pending = effects.bucket("search.sync", _sync_collected)
     if pending is None:
         sync_cases(case_ids)
     else:

@@ -14,7 +14,7 @@ from pathlib import Path
 from django.db import transaction
 from django.utils.translation import gettext as _
 
-from .. import permissions, workflow
+from .. import effects, permissions, workflow
 from ..models import Case
 from ..workflow_import import ImportItem, ItemRefused, import_published_many
 from .checks import COLUMNS, REQUIRED, Problem, RowChecker, ValidRow
@@ -71,10 +71,9 @@ def import_rows(rows: list[ValidRow], *, by, progress: Progress = _noop) -> list
     """Checked rows imported in one transaction; a refusal rolls every row back.
 
     Through `workflow_import.import_published_many`: each row as `workflow.import_published`
-    would take it, written together; the search index is updated once, after the commit.
+    would take it, written together; the search index and compilation are updated once, after
+    the commit (`effects.batched`).
     """
-    from search.indexing import batched
-
     if permissions.role_of(by) not in workflow.STAFF:
         raise workflow.Forbidden(_("只有组织方可以导入案例。"))
     items = [
@@ -83,7 +82,8 @@ def import_rows(rows: list[ValidRow], *, by, progress: Progress = _noop) -> list
         for row in rows
     ]
     try:
-        with batched(), transaction.atomic():
+        # After the commit, per-case effects that can wait (search index, compilation) run together.
+        with effects.batched(), transaction.atomic():
             return import_published_many(by=by, items=items, progress=lambda done, total: progress("import", done, total))
     except ItemRefused as exc:
         number, error = rows[exc.index].number, exc.error

@@ -9,6 +9,14 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 
+def pstdev(values: list[float]) -> float:
+    """Population standard deviation in floats. `statistics.pstdev` is exact (it sums in
+    fractions): about 50 times slower, most of a 5,000-case ranking's time."""
+    n = len(values)
+    m = math.fsum(values) / n
+    return math.sqrt(math.fsum((x - m) * (x - m) for x in values) / n)
+
+
 def mean(totals: list[float]) -> float | None:
     return statistics.fmean(totals) if totals else None
 
@@ -42,11 +50,11 @@ def normalised(reviews: Iterable[Review], *, rubric_total: float) -> dict[int, f
     for r in reviews:
         by_reviewer[r.reviewer_id].append(r.total)
     stats = {
-        rid: (statistics.fmean(ts), statistics.pstdev(ts)) if len(ts) >= 2 else (None, 0.0)
+        rid: (statistics.fmean(ts), pstdev(ts)) if len(ts) >= 2 else (None, 0.0)
         for rid, ts in by_reviewer.items()
     }
     all_totals = [r.total for r in reviews]
-    big_m, big_s = statistics.fmean(all_totals), statistics.pstdev(all_totals)
+    big_m, big_s = statistics.fmean(all_totals), pstdev(all_totals)
     zs: dict[int, list[float]] = defaultdict(list)
     for r in reviews:
         m_r, s_r = stats[r.reviewer_id]
@@ -58,7 +66,7 @@ def spread(totals: list[float]) -> tuple[float | None, float | None, float | Non
     """(min, max, population standard deviation) of a case's totals."""
     if not totals:
         return None, None, None
-    return min(totals), max(totals), statistics.pstdev(totals)
+    return min(totals), max(totals), pstdev(totals)
 
 
 def competition_ranks(scores: dict[int, float | None]) -> dict[int, int | None]:

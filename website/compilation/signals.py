@@ -8,16 +8,29 @@ from __future__ import annotations
 
 from django.db import transaction
 
+from cases import effects
 from cases.states import CaseStatus
 
 
 def on_case_transitioned(sender, *, case, record, **kwargs) -> None:
     from .tasks import request_build
 
-    if record.to_state == CaseStatus.PUBLISHED:
-        request_build(case.campaign_id)
-    elif record.from_state == CaseStatus.PUBLISHED:
-        request_build(case.campaign_id, drop_current=True)
+    if record.to_state != CaseStatus.PUBLISHED and record.from_state != CaseStatus.PUBLISHED:
+        return
+    drop_current = record.to_state != CaseStatus.PUBLISHED
+    # Bulk work (an import of thousands of cases): one request per campaign, at the end.
+    campaigns = effects.bucket("compilation.request_build", _request_builds)
+    if campaigns is None:
+        request_build(case.campaign_id, drop_current=drop_current)
+    else:
+        campaigns[case.campaign_id] = campaigns.get(case.campaign_id, False) or drop_current
+
+
+def _request_builds(campaigns: dict[int, bool]) -> None:
+    from .tasks import request_build
+
+    for campaign_id, drop_current in campaigns.items():
+        request_build(campaign_id, drop_current=drop_current)
 
 
 def on_case_saved(sender, *, instance, created: bool, update_fields=None, **kwargs) -> None:
