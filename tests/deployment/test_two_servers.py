@@ -30,7 +30,7 @@ SEARCH_PER_MINUTE = 4
 
 
 @pytest.fixture(scope="module")
-def deployment(shared_database, redis_url, static_root, tmp_path_factory):
+def deployment(redis_url, shared_database, static_root, tmp_path_factory):
     """Servers A and B, plus the environment a `db_worker` shares with them."""
     base = tmp_path_factory.mktemp("deployment")
     prefix = f"casebook-test-{uuid.uuid4().hex[:8]}"
