@@ -145,6 +145,15 @@ def test_the_public_api_returns_the_text_as_json_text(client, published):
     assert body["title"] == published.title and body["summary"] == published.summary
 
 
+def test_api_search_highlights_are_escaped_html_with_marks_only(client, published):
+    response = client.get(f"{API}/cases", {"q": "银龄课堂"})
+    assert response.status_code == 200
+    hit = next(r for r in response.json()["results"] if r["id"] == published.pk)
+    for html in hit["highlight"].values():
+        assert set(re.findall(r"</?(\w+)", html)) <= {"mark"}, html
+    assert escape("<script>alert('t')</script>") in hit["highlight"]["title"]
+
+
 def test_the_api_stores_hostile_text_and_returns_it_unchanged(campaign):
     case = factories.case_in("draft", campaign=campaign)
     api = sign_in(factories.submitter("440100", username="sub-440100"))
