@@ -46,7 +46,9 @@ class PageRouteChecks:
             audience = kind[1]
             path = fill(pattern.route)
             content = {u.PUBLIC: "site", u.NOTICE_LIST: "notice"}.get(audience, "role")
-            for key in self.roles():
+            # The API's schema and its reader are the same for everybody (and costly to build).
+            roles = ("anon", "sec") if pattern.route in ("api/v1/openapi.json", "api/v1/docs") else self.roles()
+            for key in roles:
                 actor = self.world.actors[key]
                 allowed = static_expectation(audience, actor)
                 if pattern.route == "admin/cases/new/" and actor.role not in (None, "submitter"):
@@ -105,9 +107,12 @@ class PageRouteChecks:
 
     def test_review_routes(self):
         """Reviewers reach their own assignments of cases they may see; nobody else's; no one else at all."""
-        for assignment in ReviewAssignment.objects.filter(case__campaign=self.world.campaign).select_related("reviewer"):
+        assignments = ReviewAssignment.objects.filter(case__campaign=self.world.campaign).select_related("reviewer")
+        for n, assignment in enumerate(assignments.order_by("pk")):
             case = next(c for c in self.world.case_list() if c.pk == assignment.case_id)
-            for key in ("anon", "sub_gz", "rev_1", "rev_2", "sec"):
+            # Every assignment for both reviewers; roles that are no reviewer are refused whatever the
+            # assignment, so a few assignments suffice for them.
+            for key in ("rev_1", "rev_2") if n >= 3 else ("anon", "sub_gz", "rev_1", "rev_2", "sec"):
                 actor = self.world.actors[key]
                 mine = actor.user is not None and actor.user.pk == assignment.reviewer_id
                 ok = mine and oracle.sees_case(actor, case)
