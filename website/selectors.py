@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from django.db.models import Count, Max, Min, Prefetch, Q, QuerySet
+from django.db.models import Count, F, Max, Min, Prefetch, Q, QuerySet
 
 from cases.models import Adoption, Campaign, Case, CaseImage, CaseIndicator, CaseLink, Tier
 from cases.permissions import PUBLIC_STATES
@@ -130,16 +130,27 @@ def campaign_timeline(campaign: Campaign) -> dict:
     )
 
 
-def campaign_results(campaign: Campaign) -> list[tuple[Tier | None, list[Case]]]:
-    """Published cases of a campaign grouped by tier, in the tiers' order (3 queries)."""
+def campaign_tier_counts(campaign: Campaign) -> list[tuple[Tier | None, int]]:
+    """Published cases of a campaign per tier, in the tiers' order, untiered last (2 queries)."""
     tiers = list(campaign.tiers.order_by("sort_order", "pk"))
-    groups: dict[int | None, list[Case]] = {t.pk: [] for t in tiers}
-    for case in _cards(published_cases().filter(campaign=campaign)).order_by("province_id", "pk"):
-        groups.setdefault(case.tier_id, []).append(case)
-    ordered = [(t, groups[t.pk]) for t in tiers if groups[t.pk]]
-    if groups.get(None):
-        ordered.append((None, groups[None]))
+    counts = dict(
+        published_cases().filter(campaign=campaign).order_by().values("tier").annotate(n=Count("pk")).values_list("tier", "n")
+    )
+    ordered: list[tuple[Tier | None, int]] = [(t, counts[t.pk]) for t in tiers if counts.get(t.pk)]
+    if counts.get(None):
+        ordered.append((None, counts[None]))
     return ordered
+
+
+def campaign_cases(campaign: Campaign, *, offset: int, limit: int) -> list[Case]:
+    """One page of a campaign's published cases: by tier, then province (1 query; no images)."""
+    return list(
+        published_cases()
+        .filter(campaign=campaign)
+        .select_related("region", "province", "campaign", "tier")
+        .only(*CARD_FIELDS)
+        .order_by(F("tier__sort_order").asc(nulls_last=True), "tier_id", "province_id", "pk")[offset:offset + limit]
+    )
 
 
 def campaign_in_notice_count(campaign: Campaign) -> int:
@@ -149,14 +160,18 @@ def campaign_in_notice_count(campaign: Campaign) -> int:
 # --- public notice (公示): the only readers of cases in notice ----------------------------
 
 
-def noticed_cases() -> list[Case]:
+def _noticed() -> QuerySet[Case]:
+    return Case.objects.filter(status=CaseStatus.IN_NOTICE)
+
+
+def noticed_count() -> int:
+    return _noticed().count()
+
+
+def noticed_cases(*, offset: int = 0, limit: int | None = None) -> list[Case]:
     """Cases in public notice, the soonest to close first (1 query; their images are not public yet)."""
-    return list(
-        Case.objects.filter(status=CaseStatus.IN_NOTICE)
-        .select_related("region", "province", "campaign", "tier")
-        .only(*CARD_FIELDS)
-        .order_by("notice_ends", "pk")
-    )
+    qs = _noticed().select_related("region", "province", "campaign", "tier").only(*CARD_FIELDS).order_by("notice_ends", "pk")
+    return list(qs[offset:] if limit is None else qs[offset:offset + limit])
 
 
 def noticed_case(pk: int) -> Case | None:

@@ -36,9 +36,13 @@ from search.service import related_cases, search_cases
 from . import display, selectors
 from .forms import AdoptionForm, ObjectionForm
 from .http import cache_public, no_store
+from .paging import Window, requested_page
+from .paging import page_links as _page_links
 from .renditions import OG_SPEC, image_url
 
 PAGE_SIZE = 20
+# Cases per page of a campaign's list and of the 公示 list (paged in the database).
+LIST_PAGE_SIZE = 20
 # Facet groups of the library, in the order shown (API dimension names).
 FACETS = (
     ("campaign", gettext_lazy("征集活动")),
@@ -119,19 +123,6 @@ def _active_filters(request, query: SearchQuery, groups: list[dict]) -> list[dic
                 "title": dict(FACETS)[key], "remove_url": "?" + params.urlencode(),
             })
     return out
-
-
-def _page_links(page: int, last: int) -> list[int | None]:
-    """1 … 4 5 [6] 7 8 … 20: numbers around the current page, None for a gap."""
-    wanted = {1, last, *range(max(1, page - 2), min(last, page + 2) + 1)}
-    links: list[int | None] = []
-    previous = 0
-    for n in sorted(wanted):
-        if n - previous > 1:
-            links.append(None)
-        links.append(n)
-        previous = n
-    return links
 
 
 @require_GET
@@ -316,21 +307,38 @@ def campaign_list(request):
     return cache_public(request, response)
 
 
+def _no_such_page(request, template: str, context: dict, window: Window):
+    """A page number that is not one of the list's pages: 404 with links to the first and last page."""
+    context = {**context, **window.context(), "no_such_page": True, "cases": []}
+    return render(request, template, context, status=404)
+
+
 @require_GET
 def campaign_detail(request, slug: str):
+    """The campaign, its results per tier and one page of its cases (a fixed number of queries)."""
     campaign = selectors.public_campaign(slug)
     if campaign is None:
         raise Http404(_("未找到该征集活动。"))
-    results = selectors.campaign_results(campaign)
+    tier_counts = selectors.campaign_tier_counts(campaign)
+    window = Window(requested_page(request.GET), sum(n for _tier, n in tier_counts), LIST_PAGE_SIZE)
     context = {
         "campaign": campaign,
         "timeline": selectors.campaign_timeline(campaign),
-        "results": results,
-        "published_count": sum(len(cases) for _tier, cases in results),
+        "tier_counts": tier_counts,
+        "published_count": window.total,
         "in_notice": selectors.campaign_in_notice_count(campaign),
         "categories": list(campaign.categories.all()),
         "now": timezone.now(),
     }
+    if not window.exists:
+        return _no_such_page(request, "website/campaign_detail.html", context, window)
+    cases = selectors.campaign_cases(campaign, offset=window.offset, limit=window.size)
+    groups: list[dict] = []
+    for case in cases:  # the page's cases under their tier's heading, as on the printed list
+        if not groups or groups[-1]["tier_id"] != case.tier_id:
+            groups.append({"tier_id": case.tier_id, "tier": case.tier, "cases": []})
+        groups[-1]["cases"].append(case)
+    context.update(window.context(), groups=groups, cases=cases)
     response = render(request, "website/campaign_detail.html", context)
     return cache_public(request, response)
 
@@ -340,7 +348,11 @@ def campaign_detail(request, slug: str):
 
 @require_GET
 def notice_list(request):
-    context = {"cases": selectors.noticed_cases(), "now": timezone.now()}
+    window = Window(requested_page(request.GET), selectors.noticed_count(), LIST_PAGE_SIZE)
+    context = {"now": timezone.now()}
+    if not window.exists:
+        return _no_such_page(request, "website/notice_list.html", context, window)
+    context.update(window.context(), cases=selectors.noticed_cases(offset=window.offset, limit=window.size))
     response = render(request, "website/notice_list.html", context)
     return cache_public(request, response)
 

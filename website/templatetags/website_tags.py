@@ -155,7 +155,11 @@ def json_ld(data: dict):
 
 @register.simple_tag(takes_context=True)
 def query_with(context, **changes) -> str:
-    """The current query string with some parameters replaced (None or "" removes them)."""
+    """The current query string with some parameters replaced (None or "" removes them).
+
+    With nothing left it is the bare path, so that page 1 has one URL, the one the front
+    cache purges (`/campaigns/x/`, not `/campaigns/x/?`).
+    """
     request = context["request"]
     params = request.GET.copy()
     for key, value in changes.items():
@@ -164,7 +168,7 @@ def query_with(context, **changes) -> str:
         else:
             params.setlist(key, [str(value)])
     encoded = params.urlencode()
-    return f"?{encoded}" if encoded else "?"
+    return f"?{encoded}" if encoded else request.path
 
 
 @register.simple_tag
