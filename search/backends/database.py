@@ -135,7 +135,8 @@ class DatabaseBackend:
             n=Count("pk"), **{f: Avg(f"len_{f}") for f in ranking.FIELDS}
         )
         df = dict(
-            IndexTerm.objects.filter(term__in=sorted(set(terms))).values_list("term").annotate(n=Count("id")).order_by()
+            # case_id rather than id: both in the (term, case) index, so an index-only count.
+            IndexTerm.objects.filter(term__in=sorted(set(terms))).values_list("term").annotate(n=Count("case_id")).order_by()
         )
         return ranking.Stats(n_docs=agg["n"] or 0, avg_length={f: agg[f] or 1.0 for f in ranking.FIELDS}, df=df)
 

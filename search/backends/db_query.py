@@ -118,23 +118,22 @@ def facet_counts_of_ids(ids: list[int], filters: dict[str, tuple]) -> dict[str, 
     dim_col, value_col, case_col = (quote(CaseFacet._meta.get_field(f).column) for f in ("dimension", "value", "case"))
     dims = list(filters)
     flags, flag_params = [], []
-    for i, dim in enumerate(dims):
+    for dim in dims:
         values = [str(v) for v in filters[dim]]
         flags.append(f"MAX(CASE WHEN {dim_col} = %s AND {value_col} IN ({', '.join(['%s'] * len(values))}) "
-                     f"THEN 1 ELSE 0 END) AS f{i}")
+                     f"THEN 1 ELSE 0 END)")
         flag_params += [dim, *values]
-    inner_ids, inner_params = _id_condition(case_col, ids, connection.vendor)
-    outer_ids, outer_params = _id_condition(f"f.{case_col}", ids, connection.vendor)
-    passes = " AND ".join(f"(f.{dim_col} = %s OR m.f{i} = 1)" for i in range(len(dims))) or "1 = 1"
+    where_ids, id_params = _id_condition(case_col, ids, connection.vendor)
+    flag_cols = "".join(f", {flag} OVER (PARTITION BY {case_col}) AS f{i}" for i, flag in enumerate(flags))
+    passes = " AND ".join(f"({dim_col} = %s OR f{i} = 1)" for i in range(len(dims))) or "1 = 1"
+    # One pass over the matched cases' facet rows: the window gives every row its case's flags.
     # Only identifiers from the model's metadata go into the SQL; every value is a parameter.
     sql = (
-        f"SELECT f.{dim_col}, f.{value_col}, SUM(CASE WHEN {passes} THEN 1 ELSE 0 END) "  # noqa: S608
-        f"FROM {table} f JOIN (SELECT {case_col} AS case_id{''.join(', ' + x for x in flags)} "
-        f"FROM {table} WHERE {inner_ids} GROUP BY {case_col}) m ON m.case_id = f.{case_col} "
-        f"WHERE {outer_ids} AND f.{dim_col} IN ({', '.join(['%s'] * len(DIMENSIONS))}) "
-        f"GROUP BY f.{dim_col}, f.{value_col}"
+        f"SELECT {dim_col}, {value_col}, SUM(CASE WHEN {passes} THEN 1 ELSE 0 END) FROM ("  # noqa: S608
+        f"SELECT {dim_col}, {value_col}{flag_cols} FROM {table} WHERE {where_ids}) facet_rows "
+        f"WHERE {dim_col} IN ({', '.join(['%s'] * len(DIMENSIONS))}) GROUP BY {dim_col}, {value_col}"
     )
-    params = [*dims, *flag_params, *inner_params, *outer_params, *DIMENSIONS]
+    params = [*dims, *flag_params, *id_params, *DIMENSIONS]
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
         for dim, value, n in cursor.fetchall():
