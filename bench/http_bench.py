@@ -37,7 +37,9 @@ VENV_BIN = Path(sys.executable).parent
 RESULTS = ROOT / "bench" / "results" / "http.json"
 NOTES = ROOT / "bench" / "notes" / "http.md"
 DEFAULT_DB = "postgres://postgres@127.0.0.1:5432/casebook_bench"
-APP_NAME = "casebook-bench-http"
+# The server's database connections carry this name, so that their backends' CPU can be found;
+# one per harness process, so that two benchmarks on one database never count each other's.
+APP_NAME = f"casebook-bench-http-{os.getpid()}"
 # Targets of issue 9 (server CPU ms per request, gunicorn + PostgreSQL, database search backend).
 TARGETS_MS = {"case": 10.0, "library_q_facets": 40.0, "admin_cases": 50.0}
 
