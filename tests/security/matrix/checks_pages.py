@@ -9,8 +9,9 @@ from . import oracle
 from . import urls as u
 from .urls import classify, fill, walk
 
-# Wagtail's own content admin answers per role, not per region: one account of each role.
-ONE_PER_ROLE = ("anon", "sub_gz", "rec_gd", "rev_1")
+# Wagtail's own content admin answers per Wagtail permission, and every role but the secretariat
+# holds the same one (access_admin, accounts/services.py): anonymous and one such role.
+ONE_PER_ROLE = ("anon", "sub_gz")
 
 
 def static_expectation(audience: str, actor):
