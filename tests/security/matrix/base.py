@@ -163,5 +163,12 @@ class MatrixTestCase(TestCase):
             out += [(name, "a reviewer's identity") for name in REVIEWERS if name != own]
             out += [(self.world.objector[k], f"the objector's {k}") for k in ("name", "phone", "email")]
             out.append(("MXR异议理由", "the objection's text"))
+            # Accounts' e-mail addresses: one's own, and a recommender its province's submitters.
+            for other in self.world.accounts:
+                mine = other.username == own
+                managed = actor.role == "recommender" and other.role == "submitter" and audience == "role" \
+                    and oracle.in_scope(actor, other.region_id)
+                if not (mine or managed):
+                    out.append((other.email, f"the e-mail of account {other.username}"))
         self._forbidden[cache_key] = out
         return out

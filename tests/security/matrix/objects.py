@@ -82,6 +82,7 @@ class World:
     objection: object
     objector: dict[str, str]
     home_page_id: int
+    accounts: list[User]
 
     def case_list(self) -> list[Case]:
         return list(self.cases.values())
@@ -195,4 +196,5 @@ def build_world() -> World:
     from wagtail.models import Page
 
     home = Page.objects.filter(depth=2).first()
-    return World(campaign, cases, index, actors, comments, objection, objector, home.pk if home else 1)
+    accounts = list(User.objects.exclude(email=""))
+    return World(campaign, cases, index, actors, comments, objection, objector, home.pk if home else 1, accounts)
