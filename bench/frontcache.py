@@ -322,7 +322,7 @@ def notes(args, checks: list[dict], static_path: str, case_id: int, rows: list[d
         f"on the same 2 cores as Varnish. Every measured response is a cache HIT: the numbers are Varnish's, "
         f"and the *ratio* compares each page with the static file `{static_path}` served by the same Varnish "
         f"(1.0 = as cheap as a static file). Case page: case {case_id}. Bytes per response (gzipped, headers "
-        f"included): {sizes}.",
+        f"included): {sizes}. The same pages uncached, straight from gunicorn: the HTTP section.",
         "",
         "Purge check (the app's own purges through `website/frontcache.py`, FRONTEND_CACHE_URL → this Varnish):",
         "",
@@ -374,6 +374,8 @@ def main() -> int:
             {"key": "home", "what": "home page (cached)", "path": "/"},
             {"key": "case", "what": "case page (cached)", "path": f"/cases/{case_id}/"},
         ]
+        for t in targets:  # first renders straight from gunicorn (a cold case page computes its related cases)
+            fetch(server.base, t["path"], timeout=120)
         checks.cached("the measured case page", targets[2]["path"], [case_title])
         checks.cached("the static file", static_path, [])
         runs = measure(varnish.base, targets, args)
