@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Iterable
+from operator import itemgetter
 
 from django.db import connections, router, transaction
 from django.db.models import Avg, Count
@@ -89,7 +90,9 @@ class DatabaseBackend:
         with transaction.atomic():
             self.remove_cases([t.case_id for t in texts])
             CaseIndex.objects.bulk_create([row for row, _p, _f in built])
-            _insert_postings([p for _r, postings, _f in built for p in postings])
+            # In term order: consecutive rows land on the same pages of the (term, case) index,
+            # which cut PostgreSQL's time for a batch by 10-25 % (docs/performance.md).
+            _insert_postings(sorted((p for _r, postings, _f in built for p in postings), key=itemgetter(0)))
             CaseFacet.objects.bulk_create([f for _r, _p, facets in built for f in facets], batch_size=BATCH)
         return len(texts)
 
