@@ -287,6 +287,7 @@ def database_version() -> str:
 
 def dataset_description() -> str:
     total = Case.objects.count()
-    published = searchable_cases().count()
-    return (f"{total} cases in the database ({published} public), of which the benchmark's own "
-            f"campaigns {', '.join(s for s in (REINDEX_SLUG, IMPORT_SLUG, RANKING_SLUG))}")
+    own = Case.objects.filter(campaign__slug__startswith="bench-batch-").count()
+    published = searchable_cases().exclude(campaign__slug__startswith="bench-batch-").count()
+    return (f"{total - own:,} cases ({published:,} published) in the database, plus the benchmark's own "
+            f"campaigns {REINDEX_SLUG} / {IMPORT_SLUG} / {RANKING_SLUG} ({own:,} cases now)")

@@ -114,7 +114,11 @@ class DatabaseBackend:
         return dict(CaseIndex.objects.values_list("pk", "digest"))
 
     def rebuild(self, cases: Iterable[Case], total: int, progress: Progress | None = None, *, prune: bool = True) -> int:
-        """Index every given case, then (`prune`) drop rows of cases no longer given."""
+        """Index every given case, then (`prune`) drop rows of cases no longer given.
+
+        Only rows that were there when the rebuild began are pruned: a case published while it
+        runs is indexed by its own sync, and must not be dropped for missing from the snapshot."""
+        before = self.indexed_ids() if prune else set()
         done, batch, seen = 0, [], set()
         for case in cases:
             batch.append(case_text(case))
@@ -128,7 +132,7 @@ class DatabaseBackend:
         if progress:
             progress(done, total)
         if prune:
-            self.remove_cases(self.indexed_ids() - seen)
+            self.remove_cases(before - seen)
         return done
 
     # --- searching ---------------------------------------------------------------------

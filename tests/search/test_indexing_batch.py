@@ -80,3 +80,21 @@ def test_a_partial_reindex_rebuilds_its_cases_and_leaves_the_others(django_captu
     assert after == before
     with pytest.raises(ValueError):
         reindex("elasticsearch", cases=searchable_cases())
+
+
+def test_a_full_rebuild_prunes_what_was_there_but_keeps_a_case_indexed_meanwhile(django_capture_on_commit_callbacks):
+    from search.backends import database_backend
+
+    campaign = finished_campaign("c-prune", 2025)
+    kept, gone, meanwhile = _import(campaign, 3, django_capture_on_commit_callbacks, "庚")
+    db = database_backend()
+
+    def cases():
+        yield from searchable_cases().filter(pk=kept)
+        db.index_cases(searchable_cases().filter(pk=meanwhile))  # published while the rebuild runs
+
+    IndexTerm.objects.filter(case_id=meanwhile).delete()
+    CaseIndex.objects.filter(pk=meanwhile).delete()
+    assert db.rebuild(cases(), 1) == 1
+    assert indexed() == {kept, meanwhile}
+    assert gone not in indexed()
