@@ -40,6 +40,9 @@ def _is_browser_test(item) -> bool:
     return HERE in Path(str(item.path)).resolve().parents
 
 
+# trylast: after pytest's own reordering by fixture scope (a parametrised module-scoped fixture
+# elsewhere moves items), so the browser tests really are the last ones.
+@pytest.hookimpl(trylast=True)
 def pytest_collection_modifyitems(config, items):
     browser = [item for item in items if _is_browser_test(item)]
     if not browser:
