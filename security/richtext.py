@@ -50,7 +50,7 @@ LINK_TYPES = {"page", "document"}
 def _filter(tag: str, attribute: str, value: str) -> str | None:
     # Wagtail's handlers look these up as given: a non-numeric id or an unknown type is a 500.
     if attribute == "id" and tag in {"a", "embed"}:
-        return value if value.isdigit() else None
+        return value if value.isascii() and value.isdigit() else None
     if (tag, attribute) == ("a", "linktype"):
         return value if value in LINK_TYPES else None
     if (tag, attribute) == ("embed", "url"):  # fetched by Wagtail (oEmbed): web addresses only

@@ -74,7 +74,7 @@ def _now() -> float:
 
 
 def _matching_counter(secret: str, code: str, at: float) -> int | None:
-    code = "".join(ch for ch in str(code or "") if ch.isdigit())
+    code = "".join(ch for ch in str(code or "") if ch.isascii() and ch.isdigit())
     if len(code) != 6:
         return None
     totp = pyotp.TOTP(secret)

@@ -49,7 +49,7 @@ def _directives(header: str) -> dict[str, str | None]:
 
 
 def _seconds(value: str | None) -> int | None:
-    return int(value) if value and value.isdigit() else None
+    return int(value) if value and value.isascii() and value.isdigit() else None
 
 
 def is_personal(request, response) -> bool:

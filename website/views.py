@@ -78,13 +78,14 @@ def _parse_query(params) -> SearchQuery:
     for key in FILTER_KEYS:
         values = [v.strip() for v in params.getlist(key) if v.strip()]
         if key == "year":
-            if any(not v.isdigit() or len(v) != 4 for v in values):
+            if any(not (v.isascii() and v.isdigit()) or len(v) != 4 for v in values):
                 raise QueryError("year", _("年度必须是四位数字，如 2025。"))
             filters[key] = tuple(int(v) for v in values)
         else:
             filters[key] = tuple(values)
     page_text = params.get("page", "1").strip() or "1"
-    if not page_text.isdigit() or int(page_text) < 1 or len(page_text) > 6:
+    # Only ASCII digits: '²'.isdigit() is true, but int('²') raises (a 500).
+    if not (page_text.isascii() and page_text.isdigit()) or len(page_text) > 6 or int(page_text) < 1:
         raise QueryError("page", _("页码必须是正整数。"))
     sort = params.get("sort", "") or "relevance"
     if sort not in ("relevance", "newest"):

@@ -84,7 +84,7 @@ class StrictSerializer(BodySerializer):
 
 
 def _region(code: str) -> Region:
-    region = Region.objects.filter(code=code).first() if code.isdigit() and len(code) == 6 else None
+    region = Region.objects.filter(code=code).first() if code.isascii() and code.isdigit() and len(code) == 6 else None
     if region is None:
         raise serializers.ValidationError(_("未知的地区代码“%(code)s”。") % {"code": code})
     return region

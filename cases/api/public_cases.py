@@ -202,7 +202,7 @@ def parse_query(params) -> SearchQuery:
     page, page_size = parse_paging(params)
     years = []
     for raw in _values(params, "year"):
-        if not raw.isdigit() or len(raw) != 4:
+        if not (raw.isascii() and raw.isdigit()) or len(raw) != 4:
             raise ValidationError({"year": [_("年度应为四位数字，如 2025。")]})
         years.append(int(raw))
     try:

@@ -16,7 +16,7 @@ def search_query(params, *, page_size: int) -> SearchQuery:
     for key in DIMENSIONS:
         values = [v.strip() for raw in params.getlist(key) for v in raw.split(",") if v.strip()]
         if key == "year":
-            if any(not v.isdigit() or len(v) != 4 for v in values):
+            if any(not (v.isascii() and v.isdigit()) or len(v) != 4 for v in values):
                 raise QueryError("year", _("年度必须是四位数字，如 2025。"))
             filters[key] = tuple(int(v) for v in values)
         else:
