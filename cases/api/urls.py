@@ -6,7 +6,7 @@ from django.utils.translation import gettext as _
 
 from search import urls_api as search_api_urls
 
-from . import auth, docs, files, me, notices, public, reviews, schema, selection, submissions, transitions
+from . import adoptions, auth, docs, files, me, notices, public, reviews, schema, selection, submissions, transitions
 
 
 class IdConverter:
@@ -60,6 +60,7 @@ api_patterns = [
     path("notices", notices.NoticeListView.as_view(), name="api-notices"),
     # Beside GET /cases and /cases/{id} (search/urls_api.py): a different path, no overlap.
     path("cases/<id:pk>/objections", notices.ObjectionCreateView.as_view(), name="api-case-objections"),
+    path("cases/<id:pk>/adoptions", adoptions.AdoptionCreateView.as_view(), name="api-case-adoptions"),
     *search_api_urls.urlpatterns,
 ]
 # The schema and its reader are not endpoints of the contract, so they stay out of the schema.

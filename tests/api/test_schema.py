@@ -41,6 +41,7 @@ OPERATIONS = {
     # Public notice and objections.
     "/api/v1/notices": {"get"},
     "/api/v1/cases/{id}/objections": {"post"},
+    "/api/v1/cases/{id}/adoptions": {"post"},
 }
 
 

@@ -220,7 +220,7 @@ SIGNED_IN_ONLY = {
     "api-submission-attachments", "api-submission-attachment", "api-transitions", "api-transition",
     "api-history", "api-submission-scores", "api-submission-objections", "api-campaign-ranking",
     "api-campaign-assignments", "api-campaign-notice", "api-campaign-publish", "api-objection-ruling",
-    "api-reviews", "api-review", "api-review-conflict",
+    "api-reviews", "api-review", "api-review-conflict", "api-case-adoptions",
 }
 POST_ONLY = {"api-token", "api-case-objections"}
 

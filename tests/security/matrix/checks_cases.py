@@ -87,6 +87,7 @@ COVERS = {
     "api/v1/submissions/<id:pk>/objections": "/api/v1/submissions/{pk}/objections",
     "api/v1/cases/<case_id:pk>": "/api/v1/cases/{pk}",
     "api/v1/cases/<id:pk>/objections": "(POST: checks_writes)",
+    "api/v1/cases/<id:pk>/adoptions": "(POST: checks_writes)",
     "admin/cases/inspect/<int:pk>/": "/admin/cases/inspect/{pk}/",
     "admin/cases/edit/<int:pk>/": "/admin/cases/edit/{pk}/",
     "admin/cases/files/<int:pk>/": "/admin/cases/files/{pk}/",

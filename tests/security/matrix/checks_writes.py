@@ -121,6 +121,30 @@ class WriteChecks:
         self.assertEqual(r.status_code, 404, r.content)
         self.assert_no_problems()
 
+    def test_adoption_reports_follow_their_rules(self):
+        from cases.models import Adoption
+
+        from .oracle import adoption_status
+
+        body = {"summary": "MX借鉴：结合本地社区学校开展智能手机培训。", "since": "2026-03-01", "results": ""}
+        for (state, region), case in self.world.cases.items():
+            if state not in {"published", "in_notice", "draft", "disqualified"}:
+                continue
+            for key, actor in self.world.actors.items():
+                expected = adoption_status(actor, case)
+                before = Adoption.objects.filter(case=case).count()
+                r = self.post_json(key, f"/api/v1/cases/{case.pk}/adoptions", {**body, "status": "hidden"})
+                refused = 401 if actor.role is None else 400  # an unknown field: refused before anything is decided
+                if r.status_code != refused:
+                    self.problems.append(f"{key} POST adoptions {state}/{region} with status: {r.status_code}")
+                r = self.post_json(key, f"/api/v1/cases/{case.pk}/adoptions", body)
+                if r.status_code != expected:
+                    self.problems.append(f"{key} POST adoptions {state}/{region}: expected {expected}, got {r.status_code}")
+                grew = Adoption.objects.filter(case=case).count() - before
+                if grew != (1 if expected == 201 else 0):
+                    self.problems.append(f"{key} POST adoptions {state}/{region}: {grew} rows written")
+        self.assert_no_problems()
+
     def test_review_scores_cannot_be_forged(self):
         case = self.world.cases[("in_review", "440100")]
         mine = ReviewAssignment.objects.get(case=case, reviewer=self.world.actors["rev_1"].user)

@@ -91,6 +91,17 @@ def sees_image(actor: Actor, case) -> bool:
     return case.status == "published" or works_on(actor, case)
 
 
+def adoption_status(actor: Actor, case) -> int:
+    """§4 借鉴推广: a signed-in submitter or recommender of another region, published cases only."""
+    if actor.role is None:
+        return 401
+    if case.status != "published":
+        return 404
+    if actor.role not in {"submitter", "recommender"}:
+        return 403
+    return 400 if in_scope(actor, case.region_id) else 201
+
+
 def may_edit(actor: Actor, case) -> bool:
     return actor.role == "submitter" and in_scope(actor, case.region_id) and case.status in EDITABLE
 

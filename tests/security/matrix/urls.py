@@ -65,6 +65,7 @@ OBJECT_ROUTES: dict[str, str] = {
     # API, public
     "api/v1/cases/<case_id:pk>": CASE,
     "api/v1/cases/<id:pk>/objections": CASE,
+    "api/v1/cases/<id:pk>/adoptions": CASE,
     # admin: cases
     "admin/cases/edit/<int:pk>/": CASE,
     "admin/cases/inspect/<int:pk>/": CASE,
