@@ -6,18 +6,16 @@ admin's report form calls the same service.
 
 from __future__ import annotations
 
-from drf_spectacular.utils import OpenApiParameter, extend_schema
+from drf_spectacular.utils import extend_schema
 from rest_framework import serializers, status
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from cases.adoptions import report_adoption
 
-from .base import SignedInMixin, errors
+from .base import CASE_ID, SignedInMixin, errors
 from .fields import TextField
 from .inputs import StrictSerializer
-
-CASE_ID = OpenApiParameter("id", int, OpenApiParameter.PATH, description="已发布案例的编号")
 
 
 class AdoptionInputSerializer(StrictSerializer):
