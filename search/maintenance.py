@@ -49,7 +49,7 @@ def reindex(name: str, progress: Progress | None = None, *, cases: QuerySet[Case
     cases = (cases if partial else searchable_cases()).order_by("pk")
     total = cases.count()
     if name == "database":
-        done = database_backend().rebuild(cases.iterator(chunk_size=200), total, progress, prune=not partial)
+        done = database_backend().rebuild(cases, total, progress, prune=not partial)
     else:
         done = elasticsearch_backend().rebuild(cases.iterator(chunk_size=200), total, progress)
     if name == "elasticsearch":
