@@ -62,6 +62,7 @@ def on_case_transitioned(sender, case, **kwargs) -> None:
                 "reason": (transition.reason or "")[:500],
                 "record_id": transition.pk,
             },
+            batch=True,
         )
     except Exception:  # an effect after commit must not fail the request that caused it
         logger.exception("Could not audit transition of case %s", getattr(case, "pk", None))

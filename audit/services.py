@@ -12,6 +12,8 @@ from django.db import DatabaseError, models, transaction
 from django.http import HttpRequest
 from django.utils import timezone
 
+from cases import effects
+
 from .context import current_request
 from .models import MINIMUM_RETENTION_DAYS, AuditEvent, Outcome
 
@@ -58,12 +60,16 @@ def record(
     ip: str | None = None,
     request: HttpRequest | None = None,
     details: dict | None = None,
+    batch: bool = False,
 ) -> AuditEvent | None:
     """Write one audit event; the actor and address default to the current request's.
 
     `username` names the claimed account when there is no signed-in user (a failed sign-in).
     An audit write never breaks the operation it records: a database error is logged (to the
     `casebook.audit` logger, which also receives every event) and None is returned.
+    With `batch`, inside `cases.effects.batched()` (an import of thousands of cases), the event
+    is kept and written with the others in one statement when the block ends; it is returned
+    unsaved. Outside a block `batch` changes nothing.
     """
     request = request or current_request()
     if user is None and request is not None:
@@ -94,6 +100,10 @@ def record(
         event.action, event.outcome, event.username or "-", event.object_type or "-", event.object_id or "-",
         event.ip or "-",
     )
+    pending = effects.bucket("audit.events", _write_collected) if batch else None
+    if pending is not None:
+        pending[len(pending)] = event
+        return event
     try:
         with transaction.atomic():
             event.save()
@@ -101,6 +111,15 @@ def record(
         logger.exception("Could not write audit event %s", action)
         return None
     return event
+
+
+def _write_collected(events: dict[int, AuditEvent]) -> None:
+    """The events kept during a batch, in the order they happened, in one transaction."""
+    try:
+        with transaction.atomic():
+            AuditEvent.objects.bulk_create(list(events.values()), batch_size=500)
+    except DatabaseError:
+        logger.exception("Could not write %d audit events", len(events))
 
 
 def retention_days() -> int:

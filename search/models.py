@@ -34,8 +34,17 @@ class CaseIndex(models.Model):
 
 
 class IndexTerm(models.Model):
+    """One term of one case. Written only by the database backend, right after its case's
+    `CaseIndex` row and removed with it, ~1,000 rows a case: so no surrogate key (the key is
+    (case, term), which also serves removing a case's rows) and no foreign-key constraint in
+    the database (its check per row cost as much as the row; `search_check` verifies the index
+    and Django still cascades a deleted `CaseIndex`). On PostgreSQL `term` compares bytewise
+    (collation "C", migration 0002): ~35 % cheaper to keep in order, and nothing sorts terms
+    for people to read."""
+
+    pk = models.CompositePrimaryKey("case", "term")
+    case = models.ForeignKey(CaseIndex, on_delete=models.CASCADE, related_name="terms", db_constraint=False, db_index=False)
     term = models.CharField(max_length=32)
-    case = models.ForeignKey(CaseIndex, on_delete=models.CASCADE, related_name="terms")
     title = models.PositiveSmallIntegerField(default=0)
     summary = models.PositiveSmallIntegerField(default=0)
     about = models.PositiveSmallIntegerField(default=0)

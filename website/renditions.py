@@ -12,6 +12,7 @@ from django.db import transaction
 from django.urls import reverse
 from django_tasks import task
 
+from cases import effects
 from cases.models import CaseImage
 
 logger = logging.getLogger(__name__)
@@ -54,10 +55,29 @@ def make_case_renditions(case_id: int) -> int:
     return make_for_images(images)
 
 
+@task()
+def make_renditions_of_cases(case_ids: list[int]) -> int:
+    """`make_case_renditions` for many cases at once (an import): one task and one query."""
+    images = CaseImage.objects.filter(case_id__in=case_ids, case__status="published").select_related("image")
+    return make_for_images(images)
+
+
+def _enqueue_collected(case_ids: dict[int, None], batch: int = 500) -> None:
+    ordered = list(case_ids)
+    for start in range(0, len(ordered), batch):
+        make_renditions_of_cases.enqueue(ordered[start : start + batch])
+
+
 def on_case_transitioned(sender, *, case, record, **kwargs) -> None:
-    """After commit: a case just published gets its renditions before anyone views it."""
-    if record.to_state == "published":
+    """After commit: a case just published gets its renditions before anyone views it (in a
+    `cases.effects.batched()` block, one task for the block's cases)."""
+    if record.to_state != "published":
+        return
+    pending = effects.bucket("website.renditions", _enqueue_collected)
+    if pending is None:
         make_case_renditions.enqueue(case.pk)
+    else:
+        pending[case.pk] = None
 
 
 def on_image_saved(sender, *, instance: CaseImage, **kwargs) -> None:

@@ -67,7 +67,7 @@ def _insert_postings(rows: list[PostingRow]) -> None:
     connection = connections[router.db_for_write(IndexTerm)]
     quote = connection.ops.quote_name
     table = quote(IndexTerm._meta.db_table)
-    columns = ", ".join(quote(IndexTerm._meta.get_field(f).column) for f in ("term", "case", *ranking.FIELDS))
+    columns = ", ".join(quote(IndexTerm._meta.get_field(f).column) for f in db_swap.POSTING_FIELDS)
     with connection.cursor() as cursor:
         if connection.vendor == "postgresql":
             with cursor.cursor.copy(f"COPY {table} ({columns}) FROM STDIN") as copy:

@@ -31,6 +31,8 @@ from ..models import CaseFacet, CaseIndex, IndexTerm
 from . import Progress
 
 SUFFIX = "_rebuild"
+# The posting rows' columns, in the order of `database.copy_text`.
+POSTING_FIELDS = ("term", "case", "title", "summary", "about", "body")
 # For the index builds' sorts (session setting; PostgreSQL's default is 64 MB).
 SORT_MEMORY = "256MB"
 MODELS = (CaseIndex, IndexTerm, CaseFacet)  # referenced table first
@@ -56,9 +58,16 @@ def usable(using: str | None = None) -> bool:
         return cursor.fetchone()[0] == 0
 
 
+def _generated_key(model) -> bool:
+    return model._meta.pk.get_internal_type().endswith("AutoField")
+
+
 def _columns(model) -> list[str]:
-    """Columns written by the rebuild: all but a generated surrogate key."""
-    return [f.column for f in model._meta.concrete_fields if not (f.primary_key and f.get_internal_type().endswith("AutoField"))]
+    """Columns written by the rebuild, in the order `DatabaseBackend` writes them: all but a
+    generated surrogate key; posting rows as `database.POSTING_FIELDS` orders them."""
+    if model is IndexTerm:
+        return [IndexTerm._meta.get_field(name).column for name in POSTING_FIELDS]
+    return [f.column for f in model._meta.concrete_fields if not (f.primary_key and _generated_key(model))]
 
 
 class _Loader:
@@ -222,8 +231,8 @@ def _swap(cursor, loader: _Loader, renames: list) -> None:
     _reconcile(cursor, loader)
     sequences = []
     for model in MODELS:
-        if model._meta.pk.column in _columns(model):
-            continue  # no generated key
+        if not _generated_key(model):
+            continue
         cursor.execute("SELECT pg_get_serial_sequence(%s, %s), pg_get_serial_sequence(%s, %s)",
                        [model._meta.db_table, model._meta.pk.column, loader.new(model), model._meta.pk.column])
         sequences.append(cursor.fetchone())

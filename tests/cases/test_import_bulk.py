@@ -107,3 +107,36 @@ def test_only_staff_may_import_and_only_into_a_finished_campaign(finished, staff
         import_published_many(by=staff, items=[ImportItem(campaign=open_campaign, source="x", fields=fields(1))])
     assert isinstance(refused.value.error, workflow.GuardFailed)
     assert not Case.objects.exists()
+
+
+def _effects_of_a_batch(campaign, staff, capture, n: int, offset: int) -> tuple[list[int], int]:
+    """A batch imported inside `effects.batched()`: its cases, and the queries its end spends."""
+    from cases import effects
+
+    items = [ImportItem(campaign=campaign, source="批量", published_at=AT, fields=fields(offset + i)) for i in range(n)]
+    block = effects.batched()
+    block.__enter__()
+    with capture(execute=True):
+        cases = import_published_many(by=staff, items=items)
+    with CaptureQueriesContext(connection) as ctx:
+        block.__exit__(None, None, None)
+    return [c.pk for c in cases], len(ctx)
+
+
+def test_a_batch_audits_every_case_in_order_and_makes_renditions_in_queries_that_do_not_grow(
+    finished, staff, django_capture_on_commit_callbacks, monkeypatch
+):
+    from audit.models import AuditEvent
+    from website import renditions
+
+    asked: list[list[int]] = []
+    real = renditions.make_renditions_of_cases.call
+    monkeypatch.setattr(renditions, "_enqueue_collected", lambda ids, batch=500: asked.append(list(ids)) or real(list(ids)))
+    first, _ = _effects_of_a_batch(finished, staff, django_capture_on_commit_callbacks, 1, 0)  # creates the compilation row
+    ids_few, few = _effects_of_a_batch(finished, staff, django_capture_on_commit_callbacks, 2, 10)
+    ids_many, many = _effects_of_a_batch(finished, staff, django_capture_on_commit_callbacks, 7, 20)
+    assert many == few
+    audited = list(AuditEvent.objects.filter(action="case.transition").order_by("pk").values_list("object_id", "details"))
+    assert [int(oid) for oid, _d in audited] == first + ids_few + ids_many
+    assert all(d["to"] == "published" and d["transition"] for _o, d in audited)
+    assert asked == [first, ids_few, ids_many]  # one renditions task per batch

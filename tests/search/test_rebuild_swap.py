@@ -43,7 +43,7 @@ def schema() -> tuple[list, list, tuple]:
             " WHERE conrelid::regclass::text LIKE 'search%%' ORDER BY 1, 2"
         )
         constraints = cursor.fetchall()
-        cursor.execute("SELECT pg_get_serial_sequence('search_indexterm', 'id'), pg_get_serial_sequence('search_casefacet', 'id')")
+        cursor.execute("SELECT pg_get_serial_sequence('search_casefacet', 'id')")
         sequences = cursor.fetchone()
         cursor.execute("SELECT count(*) FROM pg_class WHERE relname LIKE '%%_rebuild%%'")
         leftovers = cursor.fetchone()[0]
