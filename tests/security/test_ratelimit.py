@@ -1,5 +1,7 @@
 """Rate limits (HTTP 429): sign-in, search, objections; driven by settings (issue 8 §5)."""
 
+import re
+
 import pytest
 from django.test import Client, RequestFactory, override_settings
 
@@ -118,3 +120,16 @@ def test_forwarded_for_is_trusted_only_behind_a_configured_proxy():
         assert client_ip(request) == "203.0.113.9"  # the hop the proxy added; 6.6.6.6 is client-supplied
     with override_settings(TRUSTED_PROXY_COUNT=1):
         assert client_ip(RequestFactory().get("/", REMOTE_ADDR="bogus")) is None
+
+
+def test_old_counters_are_cleaned_up_on_a_timer_not_by_chance(monkeypatch):
+    from security.models import RateCounter
+
+    rule = ratelimit.Rule(name="search", pattern=re.compile("^/"), methods=None, limit=10, window=60)
+    RateCounter.objects.create(bucket="search|10.0.0.9", window_start=int(T0) - 2 * 86400, hits=3)
+    monkeypatch.setattr(ratelimit, "_next_cleanup", T0 + 1)
+    ratelimit.hit(rule, "10.0.0.1", now=T0)
+    assert RateCounter.objects.filter(bucket="search|10.0.0.9").exists()  # not due yet
+    ratelimit.hit(rule, "10.0.0.1", now=T0 + 1)
+    assert not RateCounter.objects.filter(bucket="search|10.0.0.9").exists()
+    assert ratelimit._next_cleanup == T0 + 1 + ratelimit.CLEANUP_INTERVAL
