@@ -8,9 +8,10 @@ class WebsiteConfig(AppConfig):
     verbose_name = "公众网站"
 
     def ready(self) -> None:
-        from . import frontcache
+        from . import case_page, frontcache
         from .renditions import connect
 
         connect()
+        case_page.connect()  # renews the cached parts of a case page when it changes (website/case_page.py)
         frontcache.connect()  # purges the front cache after a case changes (website/frontcache.py)
         connect_compilation()  # the 典型案例汇编 (website/compilation/signals.py)

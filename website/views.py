@@ -9,15 +9,12 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from django.conf import settings
-from django.contrib.auth.models import AnonymousUser
-from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.http import Http404, HttpResponseRedirect
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.html import strip_tags
 from django.utils.http import url_has_allowed_host_and_scheme, urlencode
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
@@ -27,18 +24,16 @@ from django.views.decorators.http import require_GET, require_http_methods
 from cases import adoptions, notice
 from cases.errors import WorkflowError
 from cases.models import Case
-from cases.permissions import visible_attachments
 from cases.taxonomies import KeyGroup, Scenario, label_of
 from search.facets import labels as facet_labels
 from search.query import MAX_QUERY_LENGTH, QueryError, SearchQuery
-from search.service import related_cases, search_cases
+from search.service import search_cases
 
-from . import display, selectors
+from . import case_page, display, selectors
 from .forms import AdoptionForm, ObjectionForm
 from .http import cache_public, no_store
 from .paging import Window, requested_page
 from .paging import page_links as _page_links
-from .renditions import OG_SPEC, image_url
 
 PAGE_SIZE = 20
 # Cases per page of a campaign's list and of the 公示 list (paged in the database).
@@ -200,78 +195,18 @@ def _popular_topics() -> list[dict]:
 # --- case page ------------------------------------------------------------------------------
 
 
-def _case_json_ld(request, case: Case, cover) -> dict:
-    data = {
-        "@context": "https://schema.org",
-        "@type": "Article",
-        "headline": case.title,
-        "description": case.summary,
-        "inLanguage": "zh-Hans",
-        "url": request.build_absolute_uri(request.path),
-        "datePublished": case.published_at.isoformat() if case.published_at else None,
-        "dateModified": case.updated_at.isoformat() if case.updated_at else None,
-        "articleSection": case.tier.title if case.tier else None,
-        "isPartOf": {"@type": "CreativeWork", "name": case.campaign.title,
-                     "url": request.build_absolute_uri(reverse("website:campaign", args=[case.campaign.slug]))},
-        "spatialCoverage": {"@type": "Place", "name": case.region.name, "identifier": case.region_id},
-        "author": {"@type": "Organization", "name": case.organisation} if case.organisation else None,
-        "publisher": {"@type": "Organization", "name": settings.WAGTAIL_SITE_NAME},
-        "keywords": [label_of(Scenario, s) for s in case.scenarios] + [label_of(KeyGroup, g) for g in case.key_groups],
-    }
-    if cover is not None:
-        data["image"] = request.build_absolute_uri(image_url(cover, OG_SPEC))
-    return {k: v for k, v in data.items() if v not in (None, "", [])}
-
-
-# Related cases are the most expensive part of a case page (a BM25 pass over the postings of
-# the case's distinctive terms across the library) and change only as the library does: their
-# ids are cached for a while. `cases_by_ids` still drops any that is no longer published.
-RELATED_CACHE_SECONDS = 600
-
-
-def _related_ids(case: Case) -> list[int]:
-    key = f"website:related:{case.pk}"
-    ids = cache.get(key)
-    if ids is None:
-        ids = [h.case_id for h in related_cases(case, limit=3)]
-        cache.set(key, ids, RELATED_CACHE_SECONDS)
-    return ids
-
-
-def _case_context(request, case: Case) -> dict:
-    images = list(case.images.all())
-    cover = next((i for i in images if i.is_cover), images[0] if images else None)
-    related_ids = _related_ids(case)
-    adoption_list = selectors.public_adoptions(case)
-    return {
-        "case": case,
-        "images": images,
-        "cover": cover,
-        "indicators": list(case.indicators.all()),
-        "links": list(case.links.all()),
-        # What the public may download, whoever is signed in (a recommendation letter never).
-        "attachments": list(visible_attachments(AnonymousUser(), case)),
-        "adoptions": adoption_list,
-        "adopting_regions": len({a.region_id for a in adoption_list}),
-        "related": selectors.cases_by_ids(related_ids),
-        "json_ld": _case_json_ld(request, case, cover),
-        "canonical_url": request.build_absolute_uri(request.path),
-        "og_image": request.build_absolute_uri(image_url(cover, OG_SPEC)) if cover else "",
-        "description": case.summary or strip_tags(case.approach)[:120],
-    }
-
-
 @require_http_methods(["GET", "HEAD", "POST"])
 def case_detail(request, pk: int):
-    case = selectors.published_case(pk)
-    if case is None:
+    found = case_page.page(request, pk)
+    if found is None:
         raise Http404(_("未找到该案例。"))
+    case, parts = found
     may_report = adoptions.can_report_adoption(request.user, case)
     form = AdoptionForm()
     if request.method == "POST":
         if not may_report:
             return no_store(render(request, "website/case_detail.html", {
-                **_case_context(request, case), "may_report": False,
+                "case": case, "parts": parts, "may_report": False,
                 "report_refused": _("您没有报告该案例借鉴情况的权限。"),
             }, status=403))
         form = AdoptionForm(request.POST)
@@ -287,7 +222,8 @@ def case_detail(request, pk: int):
         else:
             return redirect(reverse("website:case", args=[case.pk]) + "?reported=1#adoptions")
     context = {
-        **_case_context(request, case),
+        "case": case,
+        "parts": parts,
         "may_report": may_report,
         "form": form,
         "reported": request.GET.get("reported") == "1" and request.user.is_authenticated,
