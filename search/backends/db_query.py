@@ -56,7 +56,7 @@ def text_match(aq: AnalysedQuery) -> QuerySet:
 def matching_ids(aq: AnalysedQuery) -> list[int]:
     """The matching case ids, fetched once: scoring, counting and every facet query reuse the
     list instead of re-running the GROUP BY over the posting rows (once per facet query before)."""
-    return [row["case_id"] for row in text_match(aq)]
+    return list(text_match(aq).values_list("case_id", flat=True))
 
 
 def filter_ids(qs: QuerySet, filters: dict[str, tuple], exclude: str | None = None) -> QuerySet:
@@ -82,9 +82,8 @@ class InList(Lookup):
         ids = [int(i) for i in self.rhs]
         if not ids:
             return "1 = 0", []
-        if connection.vendor == "postgresql":
-            return f"{lhs} = ANY(%s)", [*lhs_params, ids]
-        return f"{lhs} IN ({', '.join(['%s'] * len(ids))})", [*lhs_params, *ids]
+        condition, params = _id_condition(lhs, ids, connection.vendor)
+        return condition, [*lhs_params, *params]
 
 
 def base(text: QuerySet | list[int] | None, filters: dict[str, tuple], exclude: str | None = None) -> QuerySet:
@@ -97,16 +96,22 @@ def base(text: QuerySet | list[int] | None, filters: dict[str, tuple], exclude: 
 
 
 def _id_condition(column: str, ids: list[int], vendor: str) -> tuple[str, list]:
+    """On PostgreSQL one array parameter, sent as its text form ("{1,2,3}": the ids are ints):
+    psycopg's list adapter spent ~2 ms per 2,700 ids in Python."""
     if vendor == "postgresql":
-        return f"{column} = ANY(%s)", [ids]
+        return f"{column} = ANY(%s::bigint[])", ["{" + ",".join(map(str, ids)) + "}"]
     return f"{column} IN ({', '.join(['%s'] * len(ids))})", list(ids)
 
 
 def facet_counts_of_ids(ids: list[int], filters: dict[str, tuple]) -> dict[str, dict]:
-    """`facet_counts` for matched ids in one query instead of 1 + (filtered dimensions).
+    """`facet_counts` for matched ids in two small queries instead of 1 + (filtered dimensions).
 
-    Each matched case gets a flag per active filter (does it pass it?); a facet row counts when
-    its case passes every filter except the one on the row's own dimension.
+    A facet row counts when its case passes every filter except the one on the row's own
+    dimension. So first which filters each matched case passes (from the filter values' index
+    entries only); then the rows of the cases that pass them all, plus, for each filtered
+    dimension, that dimension's rows of the cases that fail only its filter. The cases failing
+    two filters or more count nowhere and are never read (on 2,701 matches with two filters:
+    22,000 facet rows and a window over them before, a few hundred index entries now).
     """
     counts: dict[str, dict] = {dim: {} for dim in DIMENSIONS}
     ids = [int(i) for i in ids]
@@ -116,30 +121,54 @@ def facet_counts_of_ids(ids: list[int], filters: dict[str, tuple]) -> dict[str, 
     quote = connection.ops.quote_name
     table = quote(CaseFacet._meta.db_table)
     dim_col, value_col, case_col = (quote(CaseFacet._meta.get_field(f).column) for f in ("dimension", "value", "case"))
-    dims = list(filters)
-    flags, flag_params = [], []
-    for dim in dims:
-        values = [str(v) for v in filters[dim]]
-        flags.append(f"MAX(CASE WHEN {dim_col} = %s AND {value_col} IN ({', '.join(['%s'] * len(values))}) "
-                     f"THEN 1 ELSE 0 END)")
-        flag_params += [dim, *values]
-    where_ids, id_params = _id_condition(case_col, ids, connection.vendor)
-    flag_cols = "".join(f", {flag} OVER (PARTITION BY {case_col}) AS f{i}" for i, flag in enumerate(flags))
-    passes = " AND ".join(f"({dim_col} = %s OR f{i} = 1)" for i in range(len(dims))) or "1 = 1"
-    # One pass over the matched cases' facet rows: the window gives every row its case's flags.
+    dims_in = f"{dim_col} IN ({', '.join(['%s'] * len(DIMENSIONS))})"
     # Only identifiers from the model's metadata go into the SQL; every value is a parameter.
-    sql = (
-        f"SELECT {dim_col}, {value_col}, SUM(CASE WHEN {passes} THEN 1 ELSE 0 END) FROM ("  # noqa: S608
-        f"SELECT {dim_col}, {value_col}{flag_cols} FROM {table} WHERE {where_ids}) facet_rows "
-        f"WHERE {dim_col} IN ({', '.join(['%s'] * len(DIMENSIONS))}) GROUP BY {dim_col}, {value_col}"
-    )
-    params = [*dims, *flag_params, *id_params, *DIMENSIONS]
+    if not filters:
+        where, params = _id_condition(case_col, ids, connection.vendor)
+        parts = [(f"SELECT {dim_col}, {value_col}, COUNT(*) FROM {table} WHERE {where} AND {dims_in}"  # noqa: S608
+                  f" GROUP BY {dim_col}, {value_col}", [*params, *DIMENSIONS])]
+    else:
+        passed = _filters_passed(ids, filters, connection, table, dim_col, value_col, case_col)
+        wanted = len(filters)
+        everything = [c for c in ids if len(passed.get(c, ())) == wanted]
+        parts = []
+        if everything:
+            where, params = _id_condition(case_col, everything, connection.vendor)
+            parts.append((f"SELECT {dim_col}, {value_col}, COUNT(*) FROM {table} WHERE {where} AND {dims_in}"  # noqa: S608
+                          f" GROUP BY {dim_col}, {value_col}", [*params, *DIMENSIONS]))
+        for dim in filters:
+            only = [c for c in ids if len(passed.get(c, ())) == wanted - 1 and dim not in passed.get(c, ())]
+            if only:
+                where, params = _id_condition(case_col, only, connection.vendor)
+                parts.append((f"SELECT {dim_col}, {value_col}, COUNT(*) FROM {table} WHERE {where}"  # noqa: S608
+                              f" AND {dim_col} = %s GROUP BY {dim_col}, {value_col}", [*params, dim]))
+        if not parts:
+            return counts
+    sql = " UNION ALL ".join(part for part, _params in parts)
     with connection.cursor() as cursor:
-        cursor.execute(sql, params)
+        cursor.execute(sql, [p for _sql, params in parts for p in params])
         for dim, value, n in cursor.fetchall():
-            if n:
-                counts[dim][int(value) if dim == "year" else value] = int(n)
+            key = int(value) if dim == "year" else value
+            counts[dim][key] = counts[dim].get(key, 0) + int(n)
     return counts
+
+
+def _filters_passed(ids: list[int], filters: dict[str, tuple], connection, table: str, dim_col: str,
+                    value_col: str, case_col: str) -> dict[int, set[str]]:
+    """{case id: the filtered dimensions whose filter it passes}, for the matched ids."""
+    conditions, params = [], []
+    for dim, values in filters.items():
+        values = [str(v) for v in values]
+        conditions.append(f"({dim_col} = %s AND {value_col} IN ({', '.join(['%s'] * len(values))}))")
+        params += [dim, *values]
+    where, id_params = _id_condition(case_col, ids, connection.vendor)
+    sql = f"SELECT DISTINCT {case_col}, {dim_col} FROM {table} WHERE ({' OR '.join(conditions)}) AND {where}"  # noqa: S608
+    passed: dict[int, set[str]] = {}
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [*params, *id_params])
+        for case_id, dim in cursor.fetchall():
+            passed.setdefault(case_id, set()).add(dim)
+    return passed
 
 
 def facet_counts(text: QuerySet | list[int] | None, filters: dict[str, tuple]) -> dict[str, dict]:

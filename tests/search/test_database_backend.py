@@ -40,6 +40,7 @@ def test_query_count_does_not_depend_on_page_size(db_corpus, django_capture_on_c
         for i in range(12):
             import_case(campaign, title=f"社区老年人智能手机课堂第{i + 1}期", region="440100", day=10 + i % 10,
                         key_groups=["elderly"], scenarios=["life"], task_area="life")
+    search_cases(SearchQuery(q="老年人"))  # the collection statistics are cached from here on
     counts = []
     for size in (1, 5, 50):
         for query in (SearchQuery(q="老年人", page_size=size), SearchQuery(page_size=size, group=("elderly",))):
@@ -67,3 +68,39 @@ def test_reindexing_replaces_rows_and_drops_unpublished(db_corpus):
 
     assert backend.rebuild(searchable_cases(), 6) == 6
     assert backend.indexed_ids() == {c.pk for c in db_corpus.cases.values()}
+
+
+def test_collection_statistics_are_cached_until_the_index_is_written(db_corpus, django_capture_on_commit_callbacks):
+    from search.backends.database import _collection_stats
+
+    before = _collection_stats()["n"]
+    with CaptureQueriesContext(connection) as ctx:
+        assert _collection_stats()["n"] == before
+    assert len(ctx) == 0
+    with django_capture_on_commit_callbacks(execute=True):
+        import_case(db_corpus.campaigns["c2025"], title="新开的银龄课堂", region="440100", day=20)
+    assert _collection_stats()["n"] == before + 1
+    DatabaseBackend().remove_cases([db_corpus.id("运用智能技术")])
+    assert _collection_stats()["n"] == before
+
+
+@pytest.mark.parametrize("filters", [
+    {},
+    {"province": ("440000",)},
+    {"scenario": ("life",)},
+    {"province": ("440000",), "scenario": ("life",)},
+    {"province": ("440000", "330000"), "group": ("elderly",)},
+    {"province": ("440000",), "scenario": ("life", "work"), "task": ("life",)},
+    {"campaign": ("c2025",), "year": (2025,), "tier": ("exemplary",)},
+    {"province": ("110000",)},  # nothing passes
+])
+def test_facet_counts_of_the_matched_ids_equal_those_counted_dimension_by_dimension(db_corpus, filters):
+    """The two-query count (ids) against the plain one (a subquery per filtered dimension)."""
+    from search.backends import db_query
+    from search.segment import analyse
+
+    for q in ("老年人", "数字", "培训"):
+        aq = analyse(q)
+        ids = db_query.matching_ids(aq)
+        assert ids
+        assert db_query.facet_counts_of_ids(ids, filters) == db_query.facet_counts(db_query.text_match(aq), filters), (q, filters)
