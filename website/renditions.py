@@ -7,9 +7,10 @@ pick. `cases.file_views.image` serves them after its permission check.
 from __future__ import annotations
 
 import logging
+from functools import lru_cache
 
 from django.db import transaction
-from django.urls import reverse
+from django.urls import get_script_prefix, reverse
 from django_tasks import task
 
 from cases import effects
@@ -25,7 +26,19 @@ OG_SPEC = "fill-960x540"
 
 def image_url(case_image: CaseImage | int, spec: str) -> str:
     pk = case_image if isinstance(case_image, int) else case_image.pk
-    return reverse("case_files:image", args=[pk, spec])
+    return _image_url_pattern().format(pk=int(pk), spec=spec)
+
+
+@lru_cache(maxsize=8)
+def _pattern_for(prefix: str) -> str:
+    # One reverse() per URL prefix, then formatting: a results page asks for ~80 image URLs.
+    # Both sentinels are plain digits/letters, so they come back unescaped where they were.
+    return reverse("case_files:image", args=[987654321, "SPECSENTINEL"]).replace("987654321", "{pk}").replace(
+        "SPECSENTINEL", "{spec}")
+
+
+def _image_url_pattern() -> str:
+    return _pattern_for(get_script_prefix())
 
 
 def fitted(width: int, height: int, box_w: int, box_h: int) -> tuple[int, int]:

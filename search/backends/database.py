@@ -14,7 +14,7 @@ from operator import itemgetter
 
 from django.core.cache import cache
 from django.db import connections, router, transaction
-from django.db.models import Avg, Count, QuerySet
+from django.db.models import Avg, Count, F, QuerySet
 
 from cases.models import Case
 
@@ -192,7 +192,12 @@ class DatabaseBackend:
         return ranking.Stats(n_docs=agg["n"] or 0, avg_length={f: agg[f] or 1.0 for f in ranking.FIELDS}, df=df)
 
     def _postings(self, weights: dict[str, float], case_ids) -> list[ranking.Posting]:
-        rows = IndexTerm.objects.filter(term__in=sorted(weights), case_id__in=case_ids).values_list(
+        rows = IndexTerm.objects.filter(term__in=sorted(weights))
+        if isinstance(case_ids, list):
+            rows = rows.filter(db_query.InList(F("case_id"), case_ids))
+        else:
+            rows = rows.filter(case_id__in=case_ids)
+        rows = rows.values_list(
             "case_id", "term", "title", "summary", "about", "body",
             "case__len_title", "case__len_summary", "case__len_about", "case__len_body",
         )
@@ -206,10 +211,18 @@ class DatabaseBackend:
             # Nothing searchable (only punctuation): nothing matches, like an analyzer with no tokens.
             return SearchResults([], 0, build_facets({}), self.name, query.page, query.page_size)
         text = db_query.matching_ids(aq) if aq else None
-        matched = db_query.base(text, filters)
+        passed = None
+        if text is None:
+            matched = db_query.base(text, filters)
+            case_ids = matched.values("pk")
+        else:
+            # The filters' passes are read once and serve both the matched ids and the facets.
+            passed = db_query.filters_passed(text, filters)
+            case_ids = db_query.passing_all(text, filters, passed)
+            matched = CaseIndex.objects.filter(db_query.InList(F("pk"), case_ids))
         scores: dict[int, float] = {}
         if query.ranked_by_text:
-            postings = self._postings(aq.weights, matched.values("pk"))
+            postings = self._postings(aq.weights, case_ids)
             phrases = [g.phrase for g in aq.groups]
             scores = ranking.score(postings, aq.weights, self._stats(aq.weights), self.params, phrases)
             total = len(scores)
@@ -221,7 +234,7 @@ class DatabaseBackend:
             total = matched.count()
             page = matched.order_by("-published_at", "-pk").values_list("pk", flat=True)
             ids = list(page[query.offset : query.offset + query.page_size])
-        facets = build_facets(db_query.facet_counts(text, filters))
+        facets = build_facets(db_query.facet_counts(text, filters, passed))
         hits = self._hits(ids, scores, aq)
         return SearchResults(hits, total, facets, self.name, query.page, query.page_size)
 
