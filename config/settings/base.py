@@ -97,8 +97,6 @@ DATABASES = {
         conn_health_checks=True,
     )
 }
-if os.environ.get("DB_PREPARED") == "1" and DATABASES["default"]["ENGINE"].endswith("postgresql"):
-    DATABASES["default"].setdefault("OPTIONS", {}).update({"server_side_binding": True, "prepare_threshold": 5})
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_USER_MODEL = "accounts.User"
