@@ -8,6 +8,7 @@ from decimal import Decimal, InvalidOperation
 from django import template
 from django.conf import settings
 from django.utils import timezone
+from django.utils.formats import localize
 from django.utils.html import format_html, format_html_join
 from django.utils.http import urlencode
 from django.utils.safestring import mark_safe
@@ -111,6 +112,20 @@ def _cover(case):
 def cover_of(case):
     """The cover CaseImage of a case (from the prefetched images), or None."""
     return _cover(case)
+
+
+@register.simple_tag
+def facet_options(group: dict):
+    """The checkboxes of one facet group. In Python rather than a template loop: the library
+    page shows ~60 of them on every search (a template render per option was ~3 ms)."""
+    key = group["key"]
+    return format_html_join(
+        "\n",
+        '<li><input type="checkbox" name="{}" value="{}" id="f-{}-{}"{}>\n'
+        '              <label for="f-{}-{}">{} <span class="count">（{}）</span></label></li>',
+        ((key, o.value, key, i, mark_safe(" checked") if o.checked else "", key, i, o.label, localize(o.count))  # noqa: S308
+         for i, o in enumerate(group["options"], 1)),
+    )
 
 
 @register.simple_tag
