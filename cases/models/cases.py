@@ -112,6 +112,10 @@ class Case(CaseLifecycle, FSMModelMixin, ClusterableModel):
             models.Index(fields=["province", "status"]),
             # The admin's case list (newest change first): a page without sorting the whole table.
             models.Index(fields=["-updated_at", "-id"], name="cases_case_updated_idx"),
+            # The public lists' newest published cases (home page, library without a query): a
+            # few index entries instead of sorting every published case (37 ms on 10,000).
+            models.Index(fields=["-published_at", "-id"], name="cases_case_published_idx",
+                         condition=models.Q(status="published")),
         ]
 
     def __str__(self) -> str:
