@@ -7,8 +7,9 @@ is rendered once into three fragments (head metadata, the page up to the form, t
 kept under a key that carries a *token* per case and a global one; whatever could change it
 replaces the token once it commits: the case saved or moving between states, one of its images,
 attachments, links or adoption reports saved or deleted (the case's token), a campaign, tier or
-category saved (the global token). A hit costs two cache reads and one small query for the case
-(still published?) instead of nine queries and the whole template (docs/performance.md). The
+category saved (the global token). A hit costs one small query for the case (still published?
+when last changed?) and two cache reads instead of nine queries and the whole template
+(docs/performance.md). The
 related cases are cached for RELATED_CACHE_SECONDS anyway, and the fragments live no longer.
 """
 
@@ -102,22 +103,26 @@ def context(request, case: Case) -> dict:
     }
 
 
-def _fragments_key(request, case_id: int, tokens: dict) -> str:
-    own, shared = tokens.get(_token_key(case_id), "0"), tokens.get(GLOBAL_TOKEN, "0")
+def _fragments_key(request, case: Case, tokens: dict) -> str:
+    own, shared = tokens.get(_token_key(case.pk), "0"), tokens.get(GLOBAL_TOKEN, "0")
+    # The case's own last change is in the key too: should a token be evicted from the cache,
+    # an edit of the case still never meets fragments rendered before it.
+    changed = case.updated_at.timestamp() if case.updated_at else 0
     # The host and scheme are in the absolute URLs of the metadata; the language in every label.
     origin = f"{request.scheme}://{request.get_host()}"
-    return f"website:case-page:{case_id}:{own}:{shared}:{get_language()}:{origin}"
+    return f"website:case-page:{case.pk}:{changed}:{own}:{shared}:{get_language()}:{origin}"
 
 
 def page(request, pk: int) -> tuple[Case, dict[str, SafeString]] | None:
     """The case (None when it is not published) and its rendered, visitor-independent fragments."""
+    brief = selectors.published_case_brief(pk)
+    if brief is None:
+        return None
     tokens = cache.get_many([_token_key(pk), GLOBAL_TOKEN])
-    key = _fragments_key(request, pk, tokens)
+    key = _fragments_key(request, brief, tokens)
     fragments = cache.get(key)
     if fragments is not None:
-        case = selectors.published_case_brief(pk)
-        if case is not None:
-            return case, {name: mark_safe(html) for name, html in fragments.items()}  # noqa: S308 (our templates)
+        return brief, {name: mark_safe(html) for name, html in fragments.items()}  # noqa: S308 (our templates)
     case = selectors.published_case(pk)
     if case is None:
         return None

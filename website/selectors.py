@@ -109,8 +109,11 @@ def published_case(pk: int) -> Case | None:
 
 def published_case_brief(pk: int) -> Case | None:
     """The case for the part of its page that depends on the visitor, when the rest is cached
-    (`website.case_page`): still published? its title and region (1 query)."""
-    return published_cases().filter(pk=pk).select_related("region").only("id", "title", "status", "region").first()
+    (`website.case_page`): still published? when last changed? its title and region (1 query)."""
+    return (
+        published_cases().filter(pk=pk).select_related("region")
+        .only("id", "title", "status", "updated_at", "region").first()
+    )
 
 
 def public_adoptions(case: Case) -> list[Adoption]:

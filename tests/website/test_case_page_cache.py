@@ -90,3 +90,21 @@ def test_absolute_urls_follow_the_host_asked_for(client, make_case, settings):
     assert 'href="http://testserver/cases/' in page(client, case)
     other = page(client, case, HTTP_HOST="mirror.example.cn")
     assert 'href="http://mirror.example.cn/cases/' in other and "testserver" not in other
+
+
+def test_an_evicted_token_never_brings_back_a_page_from_before_an_edit(client, make_case):
+    from django.core.cache import cache
+
+    from website import case_page
+
+    case = make_case("published", title="银龄数字课堂进社区")
+
+    def evict() -> None:
+        cache.delete_many([case_page._token_key(case.pk), case_page.GLOBAL_TOKEN])
+
+    evict()
+    assert '<h1 id="case-title">银龄数字课堂进社区</h1>' in page(client, case)  # cached under no token
+    case.title = "银龄数字课堂进社区（更正）"
+    case.save()
+    evict()  # as a full cache might evict it
+    assert '<h1 id="case-title">银龄数字课堂进社区（更正）</h1>' in page(client, case)
