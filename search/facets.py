@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from functools import lru_cache
+
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -34,9 +36,7 @@ def check_codes(query: SearchQuery) -> None:
         if unknown:
             raise _unknown(dim, unknown)
     if query.province:
-        known = set(
-            Region.objects.filter(code__in=query.province, level=RegionLevel.PROVINCE).values_list("code", flat=True)
-        )
+        known = province_names()
         if unknown := [v for v in query.province if v not in known]:
             raise _unknown("province", unknown)
     if query.campaign:
@@ -55,12 +55,28 @@ def check_codes(query: SearchQuery) -> None:
         raise _unknown("year", bad)
 
 
+@lru_cache(maxsize=1)
+def _provinces() -> dict[str, str]:
+    return dict(Region.objects.filter(level=RegionLevel.PROVINCE).values_list("code", "name"))
+
+
+def province_names() -> dict[str, str]:
+    """{code: name} of the provinces: shipped reference data (GB/T 2260, docs/regions.md) that
+    nothing edits at runtime, read once per process instead of twice per search. An empty read
+    (a database not loaded yet) is not kept."""
+    names = _provinces()
+    if not names:
+        _provinces.cache_clear()
+    return names
+
+
 def labels(dim: str, values: list) -> dict:
     """Chinese labels for facet values, one query per dimension at most."""
     if dim in TAXONOMIES:
         return {v: label_of(TAXONOMIES[dim], v) for v in values}
     if dim == "province":
-        return dict(Region.objects.filter(code__in=values).values_list("code", "name"))
+        names = province_names()
+        return {v: names[v] for v in values if v in names}
     if dim == "campaign":
         return dict(Campaign.objects.filter(slug__in=values).values_list("slug", "title"))
     if dim == "tier":
