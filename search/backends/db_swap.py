@@ -22,6 +22,7 @@ from collections.abc import Callable, Iterable
 
 from django.db import connections, router, transaction
 from django.utils import timezone
+from django.utils.translation import gettext
 
 from cases.models import Case
 from cases.permissions import PUBLIC_STATES
@@ -31,6 +32,7 @@ from ..models import CaseFacet, CaseIndex, IndexTerm
 from . import Progress
 
 SUFFIX = "_rebuild"
+REBUILD_LOCK = 0x63617365626B  # pg_advisory_lock key of a full rebuild ("casebk")
 # The posting rows' columns, in the order of `database.copy_text`.
 POSTING_FIELDS = ("term", "case", "title", "summary", "about", "body")
 # For the index builds' sorts (session setting; PostgreSQL's default is 64 MB).
@@ -183,10 +185,28 @@ def _reconcile(cursor, loader: _Loader) -> int:
     return len(ids)
 
 
+class RebuildRunning(Exception):
+    """Another full rebuild holds the tables being built (two would drop each other's)."""
+
+
 def rebuild(texts: Iterable[CaseText], total: int, progress: Progress | None, *, rows_for: RowsFor,
             copy_text: Callable[[list], str], batch: int) -> int:
-    """Index every given case into new tables and swap them in; the old rows are dropped."""
+    """Index every given case into new tables and swap them in; the old rows are dropped.
+    One at a time per database (an advisory lock): a second one is refused at once."""
     connection = connections[router.db_for_write(IndexTerm)]
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pg_try_advisory_lock(%s)", [REBUILD_LOCK])
+        if not cursor.fetchone()[0]:
+            raise RebuildRunning(gettext("另一次全量重建正在进行，请等它结束后再试。"))
+    try:
+        return _rebuild(connection, texts, total, progress, rows_for=rows_for, copy_text=copy_text, batch=batch)
+    finally:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT pg_advisory_unlock(%s)", [REBUILD_LOCK])
+
+
+def _rebuild(connection, texts: Iterable[CaseText], total: int, progress: Progress | None, *, rows_for: RowsFor,
+             copy_text: Callable[[list], str], batch: int) -> int:
     loader = _Loader(connection, rows_for, copy_text)
     done = 0
     # One transaction for creating and loading: FREEZE needs the table created in it, and a

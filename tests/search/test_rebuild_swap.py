@@ -135,3 +135,21 @@ def test_a_rebuild_that_fails_leaves_the_old_index_and_nothing_else(db_corpus):
     with pytest.raises(RuntimeError):
         database_backend().rebuild(cases(), len(db_corpus.cases))
     assert (dump(), schema(), table_oid()) == (rows, shape, oid)
+
+
+def test_a_second_full_rebuild_at_the_same_time_is_refused_and_the_first_goes_on(db_corpus):
+    import psycopg
+    from django.conf import settings
+
+    rows = dump()
+    db = settings.DATABASES["default"]
+    other = psycopg.connect(host=db["HOST"], port=db["PORT"] or 5432, user=db["USER"], dbname=connection.settings_dict["NAME"],
+                            password=db["PASSWORD"] or None, autocommit=True)
+    try:
+        other.execute("SELECT pg_advisory_lock(%s)", [db_swap.REBUILD_LOCK])  # a rebuild elsewhere
+        with pytest.raises(db_swap.RebuildRunning, match="正在进行"):
+            reindex("database")
+        assert dump() == rows and schema()[2][1] == 0
+    finally:
+        other.close()
+    assert reindex("database") == len(db_corpus.cases)  # free again

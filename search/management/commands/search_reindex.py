@@ -7,6 +7,7 @@ import time
 from django.core.management.base import BaseCommand, CommandError
 
 from search.backends import BackendUnavailable
+from search.backends.db_swap import RebuildRunning
 from search.maintenance import available_backends, reindex
 
 from ..progress import ProgressBar
@@ -32,6 +33,8 @@ class Command(BaseCommand):
             progress = None if no_progress else ProgressBar(self.stdout, name)
             try:
                 done = reindex(name, progress)
+            except RebuildRunning as exc:
+                raise CommandError(str(exc)) from exc
             except BackendUnavailable as exc:
                 failed = True
                 self.stderr.write(self.style.ERROR(f"{name}：重建失败：{exc}"))
