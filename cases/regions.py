@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+from functools import lru_cache
 from pathlib import Path
 
 DATA_DIR = Path(__file__).resolve().parent / "data"
@@ -44,3 +45,22 @@ def load_regions(region_model, *, counties: bool = False) -> int:
         else:
             region_model.objects.create(code=row["code"], **fields)
     return len(rows)
+
+
+@lru_cache(maxsize=1)
+def _provinces() -> dict[str, str]:
+    from .models import Region
+    from .models.regions import RegionLevel
+
+    return dict(Region.objects.filter(level=RegionLevel.PROVINCE).order_by("code").values_list("code", "name"))
+
+
+def province_names() -> dict[str, str]:
+    """{code: name} of the provinces, in code order, read once per process: reference data that
+    only `load_regions` changes (a running server sees that after a restart). Search reads it
+    twice per query, the admin's filter on every list page. An empty read (a database not loaded
+    yet) is not kept."""
+    names = _provinces()
+    if not names:
+        _provinces.cache_clear()
+    return names

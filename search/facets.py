@@ -2,13 +2,11 @@
 
 from __future__ import annotations
 
-from functools import lru_cache
-
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from cases.models import Campaign, Region, Tier
-from cases.models.regions import RegionLevel
+from cases.models import Campaign, Tier
+from cases.regions import province_names
 from cases.states import CampaignStatus
 from cases.taxonomies import KeyGroup, Scenario, TaskArea, label_of
 
@@ -53,21 +51,6 @@ def check_codes(query: SearchQuery) -> None:
             raise _unknown("tier", unknown)
     if bad := [v for v in query.year if not isinstance(v, int) or not 2000 <= v <= 2100]:
         raise _unknown("year", bad)
-
-
-@lru_cache(maxsize=1)
-def _provinces() -> dict[str, str]:
-    return dict(Region.objects.filter(level=RegionLevel.PROVINCE).values_list("code", "name"))
-
-
-def province_names() -> dict[str, str]:
-    """{code: name} of the provinces: shipped reference data (GB/T 2260, docs/regions.md) that
-    nothing edits at runtime, read once per process instead of twice per search. An empty read
-    (a database not loaded yet) is not kept."""
-    names = _provinces()
-    if not names:
-        _provinces.cache_clear()
-    return names
 
 
 def labels(dim: str, values: list) -> dict:

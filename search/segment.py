@@ -83,12 +83,6 @@ def words(run: str) -> list[str]:
     return [w for w in _tokenizer().cut(run, True) if w.strip()]
 
 
-def index_words(run: str) -> list[str]:
-    """Words for the index: jieba's search mode also yields the known words inside long
-    ones ("中小学生" gives 中小学, 小学生 and 中小学生), so a query word matches either."""
-    return [w for w in _tokenizer().cut_for_search(run, True) if w.strip()]
-
-
 def field_terms(text: str, *, unigrams: bool = False) -> Counter[str]:
     """Term frequencies of one field: bigrams, words of 3+ characters, Latin/digit tokens."""
     return terms_and_length(text, unigrams=unigrams)[0]
@@ -100,8 +94,10 @@ def terms_and_length(text: str, *, unigrams: bool = False) -> tuple[Counter[str]
     The Chinese runs are joined with spaces and handled in one piece: one jieba call and one
     pass for the bigrams instead of one of each per run (a case has ~200 runs). jieba never
     joins across whitespace, so the words are those of each run; the bigrams that straddle a
-    space are taken out again. The length counts what `field_length` counts (bigrams, words
-    and Latin tokens, not unigrams) as it goes."""
+    space are taken out again. The words come from jieba's search mode, which also yields the
+    known words inside long ones ("中小学生" gives 中小学, 小学生 and 中小学生), so a query word
+    matches either. The length counts what `field_length` counts (bigrams, words and Latin
+    tokens, not unigrams) as it goes."""
     han: list[str] = []
     counts: Counter[str] = Counter()
     for match in TOKEN_RE.finditer(normalise(text)):

@@ -13,9 +13,16 @@ from wagtail.admin.filters import WagtailFilterSet
 from wagtail.admin.ui.tables import Column
 
 from .. import permissions
-from ..models import Campaign, Case, Region
-from ..models.regions import RegionLevel
+from ..models import Campaign, Case
+from ..regions import province_names
 from ..states import CaseStatus
+
+
+def _cell(column: Column, content) -> str:
+    """A table cell as Wagtail's `wagtailadmin/tables/cell.html` writes it; `content` is escaped
+    unless it is already safe."""
+    classes = format_html(' class="{}"', column.classname) if column.classname else ""
+    return format_html("<td{}>{}</td>", classes, content)
 
 
 class CaseStatusColumn(Column):
@@ -25,8 +32,7 @@ class CaseStatusColumn(Column):
     def render_cell_html(self, instance, parent_context):
         # The enum's label, not get_status_display(): that hashes every (lazy) choice per call.
         label = CaseStatus(instance.status).label if instance.status in CaseStatus.values else instance.status
-        classes = format_html(' class="{}"', self.classname) if self.classname else ""
-        return format_html('<td{}><span class="cb-status cb-status--{}">{}</span></td>', classes, instance.status, label)
+        return _cell(self, format_html('<span class="cb-status cb-status--{}">{}</span>', instance.status, label))
 
 
 class DateTimeColumn(Column):
@@ -35,12 +41,10 @@ class DateTimeColumn(Column):
 
     def render_cell_html(self, instance, parent_context):
         value = self.get_value(instance)
-        classes = format_html(' class="{}"', self.classname) if self.classname else ""
         if not value:
-            return format_html("<td{}></td>", classes)
+            return _cell(self, "")
         local = timezone.localtime(value)
-        return format_html('<td{}><time datetime="{}">{}</time></td>', classes, local.isoformat(),
-                           date_format(local, "Y年n月j日 H:i"))
+        return _cell(self, format_html('<time datetime="{}">{}</time>', local.isoformat(), date_format(local, "Y年n月j日 H:i")))
 
 
 class TextColumn(Column):
@@ -50,8 +54,7 @@ class TextColumn(Column):
 
     def render_cell_html(self, instance, parent_context):
         value = self.get_value(instance)
-        classes = format_html(' class="{}"', self.classname) if self.classname else ""
-        return format_html("<td{}>{}</td>", classes, "" if value is None else value)
+        return _cell(self, "" if value is None else value)
 
 
 class CaseTitleColumn(Column):
@@ -85,11 +88,11 @@ def category_title(case: Case) -> str:
 
 
 def _campaign_choices() -> list[tuple[int, str]]:
-    return [(pk, title) for pk, title in Campaign.objects.values_list("pk", "title")]
+    return list(Campaign.objects.values_list("pk", "title"))
 
 
 def _province_choices() -> list[tuple[str, str]]:
-    return list(Region.objects.filter(level=RegionLevel.PROVINCE).order_by("code").values_list("code", "name"))
+    return list(province_names().items())
 
 
 class FastSelect(forms.Select):

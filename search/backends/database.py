@@ -107,6 +107,18 @@ def _in_chunks(cases: QuerySet[Case], size: int) -> Iterator[Case]:
         yield from cases.filter(pk__in=ids[start : start + size]).order_by("pk")
 
 
+def _text_batches(cases: Iterable[Case], size: int = REBUILD_BATCH) -> Iterator[list[CaseText]]:
+    """What is indexed of the cases, `size` at a time (one transaction or COPY each)."""
+    batch: list[CaseText] = []
+    for case in cases:
+        batch.append(case_text(case))
+        if len(batch) >= size:
+            yield batch
+            batch = []
+    if batch:
+        yield batch
+
+
 class DatabaseBackend:
     name = "database"
 
@@ -160,23 +172,16 @@ class DatabaseBackend:
         if isinstance(cases, QuerySet):
             cases = _in_chunks(cases, REBUILD_BATCH)
         if prune and db_swap.usable():
-            texts = (case_text(case) for case in cases)
-            done = db_swap.rebuild(texts, total, progress, rows_for=_rows, copy_text=copy_text, batch=REBUILD_BATCH)
+            done = db_swap.rebuild(_text_batches(cases), total, progress, rows_for=_rows, copy_text=copy_text)
             _stats_changed()
             return done
         before = self.indexed_ids() if prune else set()
-        done, batch, seen = 0, [], set()
-        for case in cases:
-            batch.append(case_text(case))
-            seen.add(case.pk)
-            if len(batch) >= REBUILD_BATCH:
-                done += self.index_texts(batch)
-                batch = []
-                if progress:
-                    progress(done, total)
-        done += self.index_texts(batch)
-        if progress:
-            progress(done, total)
+        done, seen = 0, set()
+        for batch in _text_batches(cases):
+            done += self.index_texts(batch)
+            seen.update(t.case_id for t in batch)
+            if progress:
+                progress(done, total)
         if prune:
             self.remove_cases(before - seen)
         return done

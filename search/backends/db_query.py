@@ -86,11 +86,11 @@ class InList(Lookup):
         return condition, [*lhs_params, *params]
 
 
-def base(text: QuerySet | list[int] | None, filters: dict[str, tuple], exclude: str | None = None) -> QuerySet:
+def base(text: QuerySet | None, filters: dict[str, tuple], exclude: str | None = None) -> QuerySet:
+    """Index rows matching `text` (a subquery of case ids, or None: all) and the filters. A
+    list of matched ids takes `filters_passed` and `passing_all` instead."""
     qs = CaseIndex.objects.all()
-    if isinstance(text, list):
-        qs = qs.filter(InList(F("pk"), text))
-    elif text is not None:
+    if text is not None:
         qs = qs.filter(pk__in=text)
     return filter_ids(qs, filters, exclude)
 
@@ -103,9 +103,17 @@ def _id_condition(column: str, ids: list[int], vendor: str) -> tuple[str, list]:
     return f"{column} IN ({', '.join(['%s'] * len(ids))})", list(ids)
 
 
+def _facet_table() -> tuple:
+    """The connection, and the quoted table and columns of `CaseFacet`, for the raw SQL here."""
+    connection = connections[router.db_for_read(CaseFacet)]
+    quote = connection.ops.quote_name
+    columns = (quote(CaseFacet._meta.get_field(f).column) for f in ("dimension", "value", "case"))
+    return connection, quote(CaseFacet._meta.db_table), *columns
+
+
 def facet_counts_of_ids(ids: list[int], filters: dict[str, tuple],
                         passed: dict[int, set[str]] | None = None) -> dict[str, dict]:
-    """`facet_counts` for matched ids in two small queries instead of 1 + (filtered dimensions).
+    """`facet_counts` for matched ids in at most two small queries instead of 1 + (filtered dimensions).
 
     A facet row counts when its case passes every filter except the one on the row's own
     dimension. So first which filters each matched case passes (from the filter values' index
@@ -118,37 +126,28 @@ def facet_counts_of_ids(ids: list[int], filters: dict[str, tuple],
     ids = [int(i) for i in ids]
     if not ids:
         return counts
-    connection = connections[router.db_for_read(CaseFacet)]
-    quote = connection.ops.quote_name
-    table = quote(CaseFacet._meta.db_table)
-    dim_col, value_col, case_col = (quote(CaseFacet._meta.get_field(f).column) for f in ("dimension", "value", "case"))
+    connection, table, dim_col, value_col, case_col = _facet_table()
     dims_in = f"{dim_col} IN ({', '.join(['%s'] * len(DIMENSIONS))})"
+    if passed is None:
+        passed = filters_passed(ids, filters)
+    wanted = len(filters)
     # Only identifiers from the model's metadata go into the SQL; every value is a parameter.
-    if not filters:
-        where, params = _id_condition(case_col, ids, connection.vendor)
-        parts = [(f"SELECT {dim_col}, {value_col}, COUNT(*) FROM {table} WHERE {where} AND {dims_in}"  # noqa: S608
-                  f" GROUP BY {dim_col}, {value_col}", [*params, *DIMENSIONS])]
-    else:
-        if passed is None:
-            passed = filters_passed(ids, filters)
-        wanted = len(filters)
-        everything = passing_all(ids, filters, passed)
-        parts = []
-        if everything:
-            where, params = _id_condition(case_col, everything, connection.vendor)
-            parts.append((f"SELECT {dim_col}, {value_col}, COUNT(*) FROM {table} WHERE {where} AND {dims_in}"  # noqa: S608
-                          f" GROUP BY {dim_col}, {value_col}", [*params, *DIMENSIONS]))
-        for dim in filters:
-            if wanted == 1:  # failing the only filter: passing nothing
-                only = [c for c in ids if c not in passed]
-            else:  # a case that fails two filters or more counts nowhere
-                only = [c for c, dims in passed.items() if len(dims) == wanted - 1 and dim not in dims]
-            if only:
-                where, params = _id_condition(case_col, only, connection.vendor)
-                parts.append((f"SELECT {dim_col}, {value_col}, COUNT(*) FROM {table} WHERE {where}"  # noqa: S608
-                              f" AND {dim_col} = %s GROUP BY {dim_col}, {value_col}", [*params, dim]))
-        if not parts:
-            return counts
+    parts = []
+    if everything := passing_all(ids, filters, passed):
+        where, params = _id_condition(case_col, everything, connection.vendor)
+        parts.append((f"SELECT {dim_col}, {value_col}, COUNT(*) FROM {table} WHERE {where} AND {dims_in}"  # noqa: S608
+                      f" GROUP BY {dim_col}, {value_col}", [*params, *DIMENSIONS]))
+    for dim in filters:
+        if wanted == 1:  # failing the only filter: passing nothing
+            only = [c for c in ids if c not in passed]
+        else:  # a case that fails two filters or more counts nowhere
+            only = [c for c, dims in passed.items() if len(dims) == wanted - 1 and dim not in dims]
+        if only:
+            where, params = _id_condition(case_col, only, connection.vendor)
+            parts.append((f"SELECT {dim_col}, {value_col}, COUNT(*) FROM {table} WHERE {where}"  # noqa: S608
+                          f" AND {dim_col} = %s GROUP BY {dim_col}, {value_col}", [*params, dim]))
+    if not parts:
+        return counts
     sql = " UNION ALL ".join(part for part, _params in parts)
     with connection.cursor() as cursor:
         cursor.execute(sql, [p for _sql, params in parts for p in params])
@@ -166,10 +165,7 @@ def filters_passed(ids: list[int], filters: dict[str, tuple]) -> dict[int, set[s
     every facet row of those cases instead) and intersected with the ids here."""
     if not filters:
         return {}
-    connection = connections[router.db_for_read(CaseFacet)]
-    quote = connection.ops.quote_name
-    table = quote(CaseFacet._meta.db_table)
-    dim_col, value_col, case_col = (quote(CaseFacet._meta.get_field(f).column) for f in ("dimension", "value", "case"))
+    connection, table, dim_col, value_col, case_col = _facet_table()
     parts, params = [], []
     for dim, values in filters.items():
         values = [str(v) for v in values]
@@ -199,7 +195,7 @@ def facet_counts(text: QuerySet | list[int] | None, filters: dict[str, tuple],
                  passed: dict[int, set[str]] | None = None) -> dict[str, dict]:
     """{dimension: {value: count}}; a dimension's counts ignore its own filter (API.md).
 
-    For a list of matched ids, one query (`facet_counts_of_ids`). Otherwise dimensions without a
+    For a list of matched ids, two queries (`facet_counts_of_ids`). Otherwise dimensions without a
     filter of their own share one aggregate query and each filtered dimension needs its own,
     so it is 1 + (number of filtered dimensions) queries.
     """

@@ -66,10 +66,17 @@ def _generated_key(model) -> bool:
 
 def _columns(model) -> list[str]:
     """Columns written by the rebuild, in the order `DatabaseBackend` writes them: all but a
-    generated surrogate key; posting rows as `database.POSTING_FIELDS` orders them."""
+    generated surrogate key; posting rows in the order of POSTING_FIELDS (`database.copy_text`)."""
     if model is IndexTerm:
         return [IndexTerm._meta.get_field(name).column for name in POSTING_FIELDS]
     return [f.column for f in model._meta.concrete_fields if not (f.primary_key and _generated_key(model))]
+
+
+def _values(instance) -> list:
+    """An unsaved index row's values in the order of `_columns` (the model's own field order)."""
+    model = type(instance)
+    return [getattr(instance, f.attname) for f in model._meta.concrete_fields
+            if not (f.primary_key and _generated_key(model))]
 
 
 class _Loader:
@@ -99,21 +106,22 @@ class _Loader:
         built = [self.rows_for(t) for t in texts]
         now = timezone.now()
         raw = cursor.cursor
+        for row, _p, _f in built:
+            row.indexed_at = now  # what auto_now would set
         with raw.copy(self.copy_sql(CaseIndex, freeze)) as copy:
             for row, _p, _f in built:
-                copy.write_row([getattr(row, f.attname) if f.attname != "indexed_at" else now
-                                for f in CaseIndex._meta.concrete_fields])
+                copy.write_row(_values(row))
         with raw.copy(self.copy_sql(IndexTerm, freeze)) as copy:
             copy.write(self.copy_text([p for _r, postings, _f in built for p in postings]))
         with raw.copy(self.copy_sql(CaseFacet, freeze)) as copy:
             for _r, _p, facets in built:
                 for facet in facets:
-                    copy.write_row([facet.case_id, facet.dimension, facet.value])
+                    copy.write_row(_values(facet))
 
 
-def _definitions(cursor, table: str) -> tuple[list[tuple[str, str, str]], list[tuple[str, str]]]:
+def _definitions(cursor, table: str) -> tuple[list[tuple[str, str, str]], list[tuple[str, bool, str]]]:
     """(name, type, definition) of the table's key and foreign-key constraints, and (name,
-    definition after USING) of its other indexes, as PostgreSQL reports them."""
+    unique?, definition after USING) of its other indexes, as PostgreSQL reports them."""
     cursor.execute(
         "SELECT conname, contype, pg_get_constraintdef(oid) FROM pg_constraint"
         " WHERE conrelid = %s::regclass AND contype IN ('p', 'u', 'f', 'x') ORDER BY contype DESC, conname",
@@ -127,12 +135,11 @@ def _definitions(cursor, table: str) -> tuple[list[tuple[str, str, str]], list[t
         " ORDER BY i.relname",
         [table],
     )
-    indexes = [(name, ("UNIQUE " if unique else "") + "|" + definition.split(" USING ", 1)[1])
-               for name, unique, definition in cursor.fetchall()]
+    indexes = [(name, unique, definition.split(" USING ", 1)[1]) for name, unique, definition in cursor.fetchall()]
     return constraints, indexes
 
 
-def _build_indexes(cursor, loader: _Loader) -> list[tuple[str, str, str]]:
+def _build_indexes(cursor, loader: _Loader) -> list[tuple[str, str, str, str]]:
     """Create on the new tables what the old ones have, under temporary names; returns the
     renames to do after the swap: (kind, table or index, temporary name, final name)."""
     q = loader.q
@@ -140,10 +147,9 @@ def _build_indexes(cursor, loader: _Loader) -> list[tuple[str, str, str]]:
     for number, model in enumerate(MODELS):
         old, new = model._meta.db_table, loader.new(model)
         constraints, indexes = _definitions(cursor, old)
-        for i, (name, unique_using) in enumerate(indexes):
-            unique, using = unique_using.split("|", 1)
+        for i, (name, unique, using) in enumerate(indexes):
             temporary = f"search_rb{number}_i{i}"
-            cursor.execute(f"CREATE {unique}INDEX {q(temporary)} ON {q(new)} USING {using}")
+            cursor.execute(f"CREATE {'UNIQUE ' if unique else ''}INDEX {q(temporary)} ON {q(new)} USING {using}")
             renames.append(("index", old, temporary, name))
         for i, (name, kind, definition) in enumerate(constraints):
             if kind == "f":
@@ -189,8 +195,8 @@ class RebuildRunning(Exception):
     """Another full rebuild holds the tables being built (two would drop each other's)."""
 
 
-def rebuild(texts: Iterable[CaseText], total: int, progress: Progress | None, *, rows_for: RowsFor,
-            copy_text: Callable[[list], str], batch: int) -> int:
+def rebuild(batches: Iterable[list[CaseText]], total: int, progress: Progress | None, *, rows_for: RowsFor,
+            copy_text: Callable[[list], str]) -> int:
     """Index every given case into new tables and swap them in; the old rows are dropped.
     One at a time per database (an advisory lock): a second one is refused at once."""
     connection = connections[router.db_for_write(IndexTerm)]
@@ -199,33 +205,25 @@ def rebuild(texts: Iterable[CaseText], total: int, progress: Progress | None, *,
         if not cursor.fetchone()[0]:
             raise RebuildRunning(gettext("另一次全量重建正在进行，请等它结束后再试。"))
     try:
-        return _rebuild(connection, texts, total, progress, rows_for=rows_for, copy_text=copy_text, batch=batch)
+        return _rebuild(connection, batches, total, progress, rows_for=rows_for, copy_text=copy_text)
     finally:
         with connection.cursor() as cursor:
             cursor.execute("SELECT pg_advisory_unlock(%s)", [REBUILD_LOCK])
 
 
-def _rebuild(connection, texts: Iterable[CaseText], total: int, progress: Progress | None, *, rows_for: RowsFor,
-             copy_text: Callable[[list], str], batch: int) -> int:
+def _rebuild(connection, batches: Iterable[list[CaseText]], total: int, progress: Progress | None, *,
+             rows_for: RowsFor, copy_text: Callable[[list], str]) -> int:
     loader = _Loader(connection, rows_for, copy_text)
     done = 0
     # One transaction for creating and loading: FREEZE needs the table created in it, and a
     # rebuild that fails leaves nothing behind.
     with transaction.atomic(using=connection.alias), connection.cursor() as cursor:
         loader.create(cursor)
-        pending: list[CaseText] = []
-        for text in texts:
-            pending.append(text)
-            if len(pending) >= batch:
-                loader.load(cursor, pending)
-                done += len(pending)
-                pending = []
-                if progress:
-                    progress(done, total)
-        loader.load(cursor, pending)
-        done += len(pending)
-        if progress:
-            progress(done, total)
+        for batch in batches:
+            loader.load(cursor, batch)
+            done += len(batch)
+            if progress:
+                progress(done, total)
     try:
         with transaction.atomic(using=connection.alias), connection.cursor() as cursor:
             cursor.execute(f"SET LOCAL maintenance_work_mem = '{SORT_MEMORY}'")
