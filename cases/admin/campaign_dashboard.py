@@ -7,18 +7,14 @@ from collections import Counter
 
 from django.db.models import Count
 from django.urls import reverse
-from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 from wagtail.admin import messages
 
-from .. import selectors, workflow
+from .. import selectors, workflow, worklists
 from ..models import Campaign, Case
 from ..states import CaseStatus
 from .common import AdminPage, CampaignDeskMixin, StaffOnlyMixin, int_list, refusal_messages, with_next
-
-
-def case_list_url(**filters) -> str:
-    return reverse("cases:index") + "?" + urlencode({k: v for k, v in filters.items() if v not in (None, "")})
+from .dashboard import case_list_url, todo_items
 
 
 class DeskIndexView(StaffOnlyMixin, AdminPage):
@@ -78,6 +74,7 @@ class CampaignDashboardView(CampaignDeskMixin, AdminPage):
         context.update(
             states=states, columns=columns, provinces=provinces, total=sum(counts.values()),
             all_url=case_list_url(campaign=campaign.pk),
+            todo=todo_items(worklists.secretariat_todo(campaign)[0]),
             next_steps=[
                 {"label": _("待形式审查"), "count": counts.get(CaseStatus.RECOMMENDED, 0), "url": reverse("desk:check", args=[campaign.pk])},
                 {"label": _("待分配评审专家或开始评审"), "count": counts.get(CaseStatus.ELIGIBLE, 0), "url": reverse("desk:assignments", args=[campaign.pk])},
