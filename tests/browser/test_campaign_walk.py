@@ -60,9 +60,13 @@ def sign_in(page, site: str, user) -> None:
     page.wait_for_url(f"{site}/admin/")
 
 
-def confirm(page, label: str) -> None:
+def confirm(page, label: str, picture: str = "") -> None:
     """Press the confirmation page's button (every batch or irreversible action has one)."""
-    page.get_by_role("button", name=label).click()
+    button = page.get_by_role("button", name=label)
+    button.wait_for()
+    if picture:
+        shot(page, picture)
+    button.click()
     page.wait_for_load_state()
 
 
@@ -146,8 +150,7 @@ def submitter_creates_and_submits(page, site, people) -> None:
 
     page.locator("[data-submit-link]").click()
     page.wait_for_url(re.compile(r"/action/\d+/submit/"))
-    shot(page, "submitter-07-confirm-submit")
-    page.get_by_role("button", name="确认提交").click()
+    confirm(page, "确认提交", "submitter-07-confirm-submit")
     page.get_by_text("已完成“提交”").wait_for()
 
 
@@ -171,14 +174,12 @@ def secretariat_checks_and_assigns(page, site, people) -> None:
     page.get_by_role("checkbox", name=re.compile(TITLE)).check()
     shot(page, "secretariat-02-check")
     page.get_by_role("button", name="通过形式审查（所勾选的案例）").click()
-    shot(page, "secretariat-03-check-confirm")
-    confirm(page, "确认通过（1 个）")
+    confirm(page, "确认通过（1 个）", "secretariat-03-check-confirm")
     page.get_by_text("已有 1 个案例通过形式审查。").wait_for()
 
     page.goto(f"{site}/admin/desk/{campaign.pk}/pool/")
     page.get_by_role("button", name=re.compile("加入全部无回避冲突的专家")).click()
-    shot(page, "secretariat-04-pool-confirm")
-    confirm(page, "确认加入（2 位）")
+    confirm(page, "确认加入（2 位）", "secretariat-04-pool-confirm")
     page.get_by_text("已将 2 位评审专家加入专家库。").wait_for()
     shot(page, "secretariat-05-pool")
 
@@ -188,8 +189,7 @@ def secretariat_checks_and_assigns(page, site, people) -> None:
     page.get_by_text("已新分配 2 项评审任务。").wait_for()
     shot(page, "secretariat-06-assigned")
     page.get_by_role("button", name=re.compile("开始专家评审")).click()
-    shot(page, "secretariat-07-start-review-confirm")
-    confirm(page, "确认开始评审（1 个）")
+    confirm(page, "确认开始评审（1 个）", "secretariat-07-start-review-confirm")
     page.get_by_text("已有 1 个案例进入专家评审。").wait_for()
 
 
@@ -206,9 +206,7 @@ def reviewers_score(page, site, people) -> None:
         if number == 1:
             shot(page, "reviewer-02-score")
         page.get_by_role("button", name="提交评分").click()
-        if number == 1:
-            shot(page, "reviewer-03-confirm")
-        confirm(page, "确认提交")
+        confirm(page, "确认提交", "reviewer-03-confirm" if number == 1 else "")
         page.get_by_text("评分已提交，感谢您的评审。").wait_for()
 
 
@@ -220,14 +218,12 @@ def secretariat_selects_and_opens_notice(page, site, people) -> None:
     tier = page.get_by_label(f"“{TITLE}”的入选等级")
     tier.select_option("exemplary")
     page.locator("form", has=tier).get_by_role("button").click()
-    shot(page, "secretariat-09-shortlist-confirm")
-    confirm(page, "确认拟入选")
+    confirm(page, "确认拟入选", "secretariat-09-shortlist-confirm")
     page.get_by_text(f"“{TITLE}”已拟入选（示范案例）").wait_for()
 
     page.goto(f"{site}/admin/desk/{campaign.pk}/notice/")
     page.get_by_role("button", name="开始公示").click()
-    shot(page, "secretariat-10-notice-confirm")
-    confirm(page, "确认开始公示")
+    confirm(page, "确认开始公示", "secretariat-10-notice-confirm")
     page.get_by_text("已有 1 个案例进入公示").wait_for()
 
 
@@ -262,6 +258,7 @@ def secretariat_rules_and_publishes(page, site, people, case) -> None:
     page.goto(f"{site}/admin/desk/{campaign.pk}/notice/")
     page.get_by_role("button", name="发布", exact=True).click()
     assert "结束后才能发布" in page.locator("[data-confirm-skipped]").inner_text()
+    shot(page, "secretariat-13-publish-too-early")
     assert page.get_by_role("button", name=re.compile("确认发布")).count() == 0
 
     # Seven days pass: the notice period is over.
@@ -270,8 +267,7 @@ def secretariat_rules_and_publishes(page, site, people, case) -> None:
     Case.objects.filter(pk=case.pk).update(notice_ends=timezone.now() - timezone.timedelta(minutes=1))
     page.goto(f"{site}/admin/desk/{campaign.pk}/notice/")
     page.get_by_role("button", name="发布", exact=True).click()
-    shot(page, "secretariat-13-publish-confirm")
-    confirm(page, "确认发布（1 个）")
+    confirm(page, "确认发布（1 个）", "secretariat-14-publish-confirm")
     page.get_by_text("已发布 1 个案例。").wait_for()
 
 
