@@ -13,13 +13,16 @@ from cases.models import Case
 from cases.states import CaseStatus
 
 from .fingerprints import winnow
-from .models import Fingerprint, IndexedCase
+from .models import CommonFingerprint, Fingerprint, IndexedCase
 from .normalise import normalise_plain
 from .texts import CHECKED_FIELDS, case_text, digest
 
 # How many candidate sources are aligned exactly: the cases sharing the most fingerprints.
 MAX_CANDIDATES = 40
 INSERT_BATCH = 5000
+# A fingerprint found in more cases than this is boilerplate (CommonFingerprint): the candidate
+# query skips it, so its cost does not grow with the number of cases that share stock phrases.
+COMMON_CASES = 100
 
 
 def update_cases(case_ids: Iterable[int]) -> int:
@@ -42,7 +45,38 @@ def update_cases(case_ids: Iterable[int]) -> int:
         Fingerprint.objects.bulk_create(rows, batch_size=INSERT_BATCH)
         IndexedCase.objects.filter(case_id__in=list(changed)).delete()
         IndexedCase.objects.bulk_create([IndexedCase(case_id=pk, digest=d) for pk, (d, _) in changed.items()])
+        mark_common(set().union(*(hashes for _, hashes in changed.values())))
     return len(changed)
+
+
+def mark_common(hashes: set[int]) -> None:
+    """Record which of these fingerprints have become common (only those not known to be: the
+    postings of a common fingerprint are never counted again)."""
+    if not hashes:
+        return
+    known = set(CommonFingerprint.objects.filter(hash__in=list(hashes)).values_list("hash", flat=True))
+    rest = list(hashes - known)
+    found = []
+    for start in range(0, len(rest), INSERT_BATCH):
+        found += (
+            Fingerprint.objects.filter(hash__in=rest[start : start + INSERT_BATCH]).values("hash")
+            .annotate(n=Count("case_id")).filter(n__gt=COMMON_CASES).values_list("hash", flat=True)
+        )
+    CommonFingerprint.objects.bulk_create([CommonFingerprint(hash=h) for h in found], ignore_conflicts=True)
+
+
+def refresh_common() -> int:
+    """Recount every fingerprint (after a bulk build, or once in a while: cases that were edited
+    or deleted may have made a common fingerprint rare again)."""
+    with transaction.atomic():
+        CommonFingerprint.objects.all().delete()
+        common = (
+            Fingerprint.objects.values("hash").annotate(n=Count("case_id")).filter(n__gt=COMMON_CASES)
+            .values_list("hash", flat=True)
+        )
+        rows = [CommonFingerprint(hash=h) for h in common]
+        CommonFingerprint.objects.bulk_create(rows, batch_size=INSERT_BATCH)
+    return len(rows)
 
 
 def request_update(case_ids: Iterable[int]) -> None:
@@ -63,6 +97,7 @@ def candidates(
     Sources are every other case except other units' drafts (docs/similarity.md); a self-check
     looks at published cases only.
     """
+    hashes = set(hashes) - set(CommonFingerprint.objects.filter(hash__in=list(hashes)).values_list("hash", flat=True))
     if not hashes:
         return []
     qs = Fingerprint.objects.filter(hash__in=list(hashes))

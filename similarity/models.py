@@ -33,6 +33,9 @@ class IndexedCase(models.Model):
     digest = models.CharField(max_length=32)
     indexed_at = models.DateTimeField(auto_now=True)
 
+    def __str__(self) -> str:
+        return f"{self.case_id}:{self.digest}"
+
 
 class Fingerprint(models.Model):
     """One kept shingle hash of a case (similarity/fingerprints.py): the candidate index."""
@@ -46,6 +49,20 @@ class Fingerprint(models.Model):
             models.Index(fields=["hash", "case"], name="similarity_fp_hash_case"),
             models.Index(fields=["case"], name="similarity_fp_case"),
         ]
+
+    def __str__(self) -> str:
+        return f"{self.case_id}:{self.hash}"
+
+
+class CommonFingerprint(models.Model):
+    """A fingerprint shared by so many cases that it is boilerplate (a stock phrase of the call or
+    of a template), not a sign of copying: left out of the candidate query, where its long list
+    of cases would only cost time (similarity/index.py, COMMON_CASES). Alignment still counts it."""
+
+    hash = models.BigIntegerField(primary_key=True)
+
+    def __str__(self) -> str:
+        return str(self.hash)
 
 
 class ReportStatus(models.TextChoices):
@@ -83,6 +100,9 @@ class Report(models.Model):
         verbose_name = _("查重报告")
         verbose_name_plural = _("查重报告")
 
+    def __str__(self) -> str:
+        return f"{self.case_id} v{self.version} ({self.status})"
+
 
 class SourceKind(models.TextChoices):
     CASE = "case", _("案例")
@@ -105,3 +125,6 @@ class ReportSource(models.Model):
 
     class Meta:
         ordering = ["-ratio", "pk"]
+
+    def __str__(self) -> str:
+        return f"{self.title} {self.ratio:.1%}"

@@ -32,6 +32,13 @@ def latest_reports(case_ids) -> dict[int, Report]:
     return found
 
 
+def similarity_sort_key(report: Report | None) -> tuple:
+    """Most copied first (他单位案例复制比, then 总文字复制比); pending and unchecked last."""
+    if report is None or report.status != "ready":
+        return (1, 0.0, 0.0)
+    return (0, -report.ratio_other_units, -report.total_ratio)
+
+
 def _passage(text: str, passage: list[int], shown: bool) -> dict:
     start, end, source_start, source_end = passage
     return {
@@ -54,6 +61,7 @@ def sources_view(user, text: str, sources: list) -> list[dict]:
         status = statuses.get(source.case_id) if shown and source.case_id else None
         out.append({
             "index": index,
+            "id": getattr(source, "pk", None),
             "case": source.case_id if shown else None,
             "title": source.title if shown else _("其他省份未公开案例"),
             "kind": source.kind,
@@ -89,3 +97,21 @@ def result_view(user, result) -> dict:
         **{name: getattr(result, name) for name in RATIO_FIELDS},
         "sources": sources_view(user, result.text, result.sources),
     }
+
+
+def case_links(user, case: Case) -> list[dict]:
+    """The 查重 buttons of a case page: the report (secretariat, the province's recommender) or
+    自查 (the submitter, while it can edit the case)."""
+    from django.urls import reverse
+
+    links = []
+    if case.status != "draft" and permissions.can_view_similarity(user, case):
+        report = latest_report(case)
+        label = _("查重报告")
+        if report is not None and report.status == "ready":
+            label = _("查重报告（总文字复制比 %(r).1f%%）") % {"r": report.total_ratio * 100}
+        links.append({"label": label, "url": reverse("similarity:report", args=[case.pk]),
+                      "flagged": bool(report and report.flagged)})
+    if permissions.can_self_check(user, case):
+        links.append({"label": _("自查"), "url": reverse("similarity:self_check", args=[case.pk]), "flagged": False})
+    return links
