@@ -35,7 +35,8 @@ class PassageSerializer(serializers.Serializer):
 class SourceSerializer(serializers.Serializer):
     case = serializers.IntegerField(allow_null=True, help_text="来源案例编号；政策文本或不可见案例为 null")
     title = serializers.CharField(help_text="不可见的来源显示为“其他省份未公开案例”")
-    kind = serializers.ChoiceField(choices=["case", "policy"])
+    # Plain text rather than an enum: attachments have a `kind` enum of their own (no name clash).
+    kind = serializers.CharField(help_text="case（案例）| policy（政策文本）")
     same_organisation = serializers.BooleanField()
     ratio = serializers.FloatField(help_text="该来源占被检测文本的比例，0-1")
     status = serializers.CharField(allow_null=True, help_text="来源案例的状态（可见时）")
