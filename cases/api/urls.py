@@ -1,4 +1,4 @@
-"""/api/v1/: the JSON API of API.md (paths literal)."""
+"""/api/v1/: the JSON API of docs/api.md (paths literal)."""
 
 from django.urls import path, re_path, register_converter
 from django.views.decorators.csrf import csrf_exempt
