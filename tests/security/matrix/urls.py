@@ -155,6 +155,7 @@ STATIC_ROUTES: dict[str, str] = {
     # POST only (a submitter's 自查 against published cases): tests/similarity/test_api.py.
     "api/v1/similarity/self-check": NOT_A_PAGE,
     "api/v1/^(?P<rest>.*)$": NOT_A_PAGE,
+    "^api/(?P<rest>.*)$": NOT_A_PAGE,
     "admin/notifications/read/": NOT_A_PAGE,
     "admin/security/session/status/": NOT_A_PAGE,
     "admin/security/session/extend/": NOT_A_PAGE,
