@@ -84,11 +84,20 @@ def build_corpus(capture) -> Corpus:
 @pytest.fixture(autouse=True)
 def _no_elasticsearch_unless_asked(settings):
     """Tests use the database backend unless they configure Elasticsearch themselves."""
+    from django.core.cache import cache
+
+    from search import health
+    from search.backends import es_index
+
     settings.ELASTICSEARCH_URL = ""
     settings.SEARCH_ES_INDEX = f"casebook-test-{uuid.uuid4().hex[:8]}"
     service.breaker.reset()
+    health.reset_log_throttle()
+    es_index.forget()
+    cache.clear()
     yield
     service.breaker.reset()
+    es_index.forget()
 
 
 @pytest.fixture(params=["database", "elasticsearch"])
@@ -118,3 +127,20 @@ def corpus(db, backend_name, django_capture_on_commit_callbacks) -> Corpus:
 def db_corpus(db, django_capture_on_commit_callbacks) -> Corpus:
     """The corpus for tests that are about the database backend only."""
     return build_corpus(django_capture_on_commit_callbacks)
+
+
+@pytest.fixture
+def stand_in():
+    """A recording Elasticsearch stand-in over HTTP (tests/security/es_stand_in.py)."""
+    from tests.security import es_stand_in
+
+    server = es_stand_in.start()
+    yield server
+    es_stand_in.stop(server)
+
+
+@pytest.fixture
+def es_on(settings, stand_in):
+    """Elasticsearch configured and pointing at the stand-in."""
+    settings.ELASTICSEARCH_URL = f"http://127.0.0.1:{stand_in.server_port}"
+    return stand_in

@@ -136,6 +136,7 @@ STATIC_ROUTES: dict[str, str] = {
     "admin/account/": SIGNED_IN_ADMIN,
     "admin/desk/": STAFF_ONLY,
     "admin/audit/": STAFF_ONLY,
+    "admin/search-status/": STAFF_ONLY,
     "admin/campaigns/": STAFF_ONLY,
     "admin/campaigns/results/": STAFF_ONLY,
     "admin/campaigns/new/": STAFF_ONLY,
@@ -144,6 +145,7 @@ STATIC_ROUTES: dict[str, str] = {
     "admin/accounts/": ACCOUNTS,
     "admin/accounts/new/": ACCOUNTS,
     "display/": NOT_A_PAGE,
+    "health/search": NOT_A_PAGE,  # monitoring: states and counts, no case data
     "api/v1/auth/token": NOT_A_PAGE,
     "api/v1/^(?P<rest>.*)$": NOT_A_PAGE,
     "admin/notifications/read/": NOT_A_PAGE,
