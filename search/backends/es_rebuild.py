@@ -14,6 +14,7 @@
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Iterable
 from itertools import islice
 
@@ -26,6 +27,8 @@ from . import Progress, es_index
 from .db_swap import RebuildRunning
 from .es_bulk import BULK_CHUNK, WriteOutcome, index_actions, version_stamp, write
 from .es_client import maintenance, translated_errors
+
+logger = logging.getLogger(__name__)
 
 
 def _batches(cases: Iterable[Case], size: int):
@@ -66,8 +69,8 @@ def rebuild(backend, cases: Iterable[Case], total: int, progress: Progress | Non
         if not swapped:
             try:
                 es_index.drop(es, [new])
-            except Exception:  # noqa: BLE001 - the original error matters more; orphans are dropped next time
-                pass
+            except Exception:  # the original error matters more; orphans are dropped by the next rebuild
+                logger.warning("search: could not drop the half-built index %s", new, exc_info=True)
         lock.release()
     requeue(outcome.retry)
     park(outcome.parked)

@@ -8,14 +8,14 @@ name), `_mapping`, `_aliases`, `_alias`, delete (refusing wildcards, as a defaul
 `require_alias`: 404 instead of auto-creating; otherwise auto-creates like a real cluster),
 `_refresh`, `_doc`, a scroll over everything, and a search that returns every document with
 facet buckets counted from them (it does not analyse text: query *matching* is for the live
-suite). Faults can be injected per request (`fail`) or per bulk item (`refuse`), and
-`on_bulk` runs before a bulk request is applied (to change cases while a rebuild loads).
+suite). Faults can be injected per request (`fail`) or per bulk item (`refuse`).
 Elasticsearch is an external system, so a stand-in is acceptable where a real cluster is not.
 """
 
 from __future__ import annotations
 
 import fnmatch
+import html
 import json
 import re
 import ssl
@@ -33,6 +33,8 @@ def _error(kind: str, reason: str, status: int) -> tuple[int, dict]:
 
 class StandIn(BaseHTTPRequestHandler):
     protocol_version = "HTTP/1.1"
+    disable_nagle_algorithm = True  # keep-alive without 40 ms delayed-ACK stalls
+    wbufsize = 1 << 16  # headers and body leave in one write (flushed per request)
 
     def log_message(self, *args):  # keep the test output clean
         pass
@@ -63,9 +65,6 @@ class StandIn(BaseHTTPRequestHandler):
                 if fault["times"] and fault["method"] in (self.command, "*") and re.search(fault["path"], path):
                     fault["times"] -= 1
                     return self._send(fault["status"], fault["body"])
-        if self.command == "POST" and path.endswith("/_bulk") or path == "/_bulk":
-            if state["on_bulk"] is not None:
-                state["on_bulk"](path)
         with state["lock"]:
             code, body = Cluster(state).answer(self.command, path, query, raw)
         self._send(code, body)
@@ -95,6 +94,9 @@ class Cluster:
     def answer(self, method: str, path: str, query: dict, raw: bytes):
         body = json.loads(raw) if raw and not path.endswith("_bulk") else None
         segs = [s for s in path.split("/") if s]
+        if not segs:
+            return 200, {"name": "stand-in", "cluster_name": "es-stand-in", "tagline": "You Know, for Search",
+                         "version": {"number": "8.19.3 (stand-in: no text analysis)"}}
         if path in ("/_bulk",) or (len(segs) == 2 and segs[1] == "_bulk"):
             return self.bulk(raw, query, segs[0] if len(segs) == 2 else None)
         if segs[:1] == ["_alias"]:
@@ -241,22 +243,27 @@ class Cluster:
         excluded = set(_find(body.get("query", {}), "ids"))
         text = max(_find(body.get("query", {}), "multi_match"), key=len, default="")
         docs = [d for d in docs if d[1] not in excluded and (not text or _contains(d[2]["_source"], text))]
+        matched = docs
+        docs = [d for d in docs if _passes(d[2]["_source"], body.get("post_filter", {}))]
+        if "published_at" in json.dumps(body.get("sort", [])[:1]):
+            docs.sort(key=lambda d: (d[2]["_source"].get("published_at") or "", int(d[1])), reverse=True)
         hits = [{"_index": i, "_id": doc_id, "_score": 1.0, "_source": doc["_source"]} for i, doc_id, doc in docs]
         if text and "highlight" in body:
             for hit in hits:
                 title = hit["_source"].get("title", "")
-                if text in title:  # one mark per character, as the `.chars` subfield gives
-                    hit["highlight"] = {"title.chars": [title.replace(text, "".join(f"<mark>{c}</mark>" for c in text))]}
+                if text in title:  # escaped (the html encoder), one mark per character (`.chars`)
+                    marked = html.escape(title).replace(html.escape(text), "".join(f"<mark>{c}</mark>" for c in text))
+                    hit["highlight"] = {"title.chars": [marked]}
         answer = {"took": 1, "timed_out": False, "_shards": {"total": 1, "successful": 1, "skipped": 0, "failed": 0},
                   "hits": {"total": {"value": len(hits), "relation": "eq"}, "max_score": 1.0,
                            "hits": hits[body.get("from", 0):][: body.get("size", 10)] if "scroll" not in query else hits}}
         if "scroll" in query:
             answer["_scroll_id"] = "s1"
         aggs = {}
-        for key in body.get("aggs", {}):
+        for key, agg in body.get("aggs", {}).items():
             dim = key.removeprefix("_filter_")
             counts: dict = {}
-            for _i, _id, doc in docs:
+            for _i, _id, doc in [d for d in matched if _passes(d[2]["_source"], agg.get("filter", {}))]:
                 values = doc["_source"].get(dim)
                 for value in values if isinstance(values, list) else [values]:
                     if value is not None:
@@ -288,6 +295,29 @@ def _find(node, key: str):
             yield from _find(v, key)
 
 
+def _passes(source: dict, node) -> bool:
+    """Every `terms` clause under `node` holds (filters are AND across dimensions, OR within)."""
+    for clause in _terms_clauses(node):
+        ((dim, values),) = ((k, v) for k, v in clause.items() if k != "boost")
+        have = source.get(dim)
+        have = set(have) if isinstance(have, list) else {have}
+        if not have & set(values):
+            return False
+    return True
+
+
+def _terms_clauses(node):
+    if isinstance(node, dict):
+        for k, v in node.items():
+            if k == "terms":
+                yield v
+            else:
+                yield from _terms_clauses(v)
+    elif isinstance(node, list):
+        for v in node:
+            yield from _terms_clauses(v)
+
+
 def _contains(source: dict, text: str) -> bool:
     """The stand-in's matching: the whole text as a substring of a field (no analysis)."""
     return any(text.lower() in str(source.get(f, "")).lower() for f in ("title", "summary", "about", "body"))
@@ -307,7 +337,7 @@ def start(*, certfile: str | None = None, keyfile: str | None = None,
             context.load_verify_locations(client_ca)
         server.socket = context.wrap_socket(server.socket, server_side=True)
     server.state = {"indexes": {}, "aliases": {}, "log": [], "requests": [], "faults": [], "refuse": {},
-                    "on_bulk": None, "lock": threading.RLock()}
+                    "lock": threading.RLock()}
     threading.Thread(target=server.serve_forever, daemon=True).start()
     return server
 
