@@ -93,13 +93,9 @@ def expected_ids(q: str, texts: list[CaseText]) -> set[int]:
     found = set()
     for text in texts:
         terms = _terms(text)
-
-        def has(atom) -> bool:
-            return atom <= terms
-
         matched = sum(
             1 for g in aq.groups
-            if has(g.phrase) or (g.words and sum(1 for w in g.words if has(w)) >= g.words_needed)
+            if g.phrase <= terms or (g.words and sum(1 for w in g.words if w <= terms) >= g.words_needed)
         )
         if aq.groups and matched >= aq.groups_needed:
             found.add(text.case_id)

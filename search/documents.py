@@ -151,7 +151,7 @@ def text_query(text: str, analyzer_name: str = "cjk") -> Query:
     text is split into runs (of Chinese characters, or of Latin letters and digits); a run
     matches a case that has all its bigrams (or its token), in any field, or, for a sentence-like
     run that jieba splits into words, enough of those words (question words not required); a
-    single character must be in a short field. All runs are required up to three, three
+    single Chinese character must be in a short field. All runs are required up to three, three
     quarters of them beyond. Phrase matches of the whole text only add to the score.
     """
     aq = analyse(text)
@@ -162,7 +162,7 @@ def text_query(text: str, analyzer_name: str = "cjk") -> Query:
     chars = _fields(SHORT_FIELDS, ".chars")
 
     def group_query(group) -> Query:
-        if len(group.phrase) == 1 and len(only := next(iter(group.phrase))) == 1:
+        if len(group.phrase) == 1 and len(only := next(iter(group.phrase))) == 1 and not only.isascii():
             return Q("multi_match", query=only, type="phrase", fields=chars)
         should = [_all_of(group.phrase, grams)]
         if group.words:

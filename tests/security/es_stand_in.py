@@ -116,6 +116,10 @@ class Cluster:
         if segs[1] == "_refresh":
             return 200, {"_shards": {"total": 1, "successful": 1, "failed": 0}}
         if segs[1] == "_doc":
+            if method in ("PUT", "POST"):
+                (name,) = self.resolve(segs[0]) or [segs[0]]
+                self.indexes[name]["docs"][segs[2]] = {"_version": 1, "_source": body}
+                return 201, {"_index": name, "_id": segs[2], "result": "created"}
             return self.get_doc(segs[0], segs[2])
         if segs[1] == "_search":
             return self.search(segs[0], body or {}, query)
