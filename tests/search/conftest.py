@@ -152,9 +152,8 @@ def stand_in():
     """A recording Elasticsearch stand-in over HTTP (tests/security/es_stand_in.py)."""
     from tests.security import es_stand_in
 
-    server = es_stand_in.start()
-    yield server
-    es_stand_in.stop(server)
+    with es_stand_in.running() as server:
+        yield server
 
 
 @pytest.fixture

@@ -20,6 +20,8 @@ import json
 import re
 import ssl
 import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from urllib.parse import parse_qs, unquote, urlsplit
 
@@ -360,3 +362,13 @@ def docs(server, alias: str) -> dict:
 def stop(server) -> None:
     server.shutdown()
     server.server_close()
+
+
+@contextmanager
+def running(**kwargs) -> Iterator[ThreadingHTTPServer]:
+    """A stand-in for the length of a `with` block (a test fixture's)."""
+    server = start(**kwargs)
+    try:
+        yield server
+    finally:
+        stop(server)

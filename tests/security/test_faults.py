@@ -324,9 +324,8 @@ CLOSED_PORT = "http://127.0.0.1:9"
 
 @pytest.fixture
 def stand_in():
-    server = es_stand_in.start()
-    yield server
-    es_stand_in.stop(server)
+    with es_stand_in.running() as server:
+        yield server
 
 
 @pytest.fixture
