@@ -6,6 +6,7 @@ were asked, so nothing is installed, migrated or served."""
 from __future__ import annotations
 
 import os
+import shutil
 import stat
 import subprocess
 from pathlib import Path
@@ -26,8 +27,8 @@ def fake_venv(tmp_path: Path) -> Path:
 def run_demo(tmp_path: Path, **env) -> str:
     venv = fake_venv(tmp_path)
     environ = {k: v for k, v in os.environ.items() if k not in {"BASE_URL", "PORT", "MAKEFLAGS"}} | env
-    result = subprocess.run(["make", "--no-print-directory", "-C", str(REPO), "demo", f"VENV={venv}"],
-                            env=environ, capture_output=True, text=True, timeout=60, check=True)
+    command = [shutil.which("make"), "--no-print-directory", "-C", str(REPO), "demo", f"VENV={venv}"]
+    result = subprocess.run(command, env=environ, capture_output=True, text=True, timeout=60, check=True)  # noqa: S603
     return result.stdout
 
 

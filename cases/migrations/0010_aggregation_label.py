@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('cases', '0008_case_published_index'),
+        ('cases', '0009_campaign_similarity_settings'),
     ]
 
     operations = [
