@@ -13,7 +13,7 @@ from html.parser import HTMLParser
 ALLOWED = frozenset({
     "API", "PDF", "Excel", "Word", "PowerPoint", "ID", "IP", "CSV", "JSON", "RSS", "JPG", "JPEG",
     "PNG", "GIF", "WebP", "WEBP", "MB", "KB", "GB", "URL", "TOTP", "FreeOTP", "Google", "Microsoft",
-    "Authenticator",
+    "Authenticator", "Elasticsearch",  # product names are said as they are
 })
 HIDDEN_TAGS = frozenset({"script", "style", "template", "code", "pre", "svg", "textarea"})
 VOID_TAGS = frozenset({"input", "img", "br", "hr", "meta", "link", "source", "col", "area", "wbr"})
