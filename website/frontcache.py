@@ -183,7 +183,7 @@ def connect() -> None:
     from django.db.models.signals import post_delete, post_save
 
     from cases.models import Adoption, Campaign, CaseAttachment, CaseImage, CaseLink
-    from cases.workflow import case_transitioned
+    from cases.signals import case_transitioned
 
     case_transitioned.connect(on_case_transitioned, dispatch_uid="website.frontcache.transitioned")
     post_save.connect(on_case_saved, sender=Case, dispatch_uid="website.frontcache.case")
