@@ -152,6 +152,12 @@ def refusal(case: Case, spec: Spec, *, by, reason: str) -> WorkflowError | None:
     return None
 
 
+def check_creator(by, region) -> None:
+    """A new case is created by a submitter, in its own scope (the one-by-one and bulk paths)."""
+    if not permissions.can_create_case(by, region):
+        raise Forbidden(_("您只能为本地区及下辖地区创建案例。"))
+
+
 def check_importer(by) -> None:
     """Only the secretariat imports past results (the `import_published` spec's `who`)."""
     if permissions.role_of(by) not in SPECS[IMPORT].who:

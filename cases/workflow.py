@@ -115,8 +115,7 @@ def complete_review_automatically(case: Case) -> Case | None:
 
 def create_draft(*, by, campaign: Campaign, title: str, region: Region, **fields) -> Case:
     """A new draft in the submitter's scope; everything but campaign, title and region may wait."""
-    if not permissions.can_create_case(by, region):
-        raise Forbidden(_("您只能为本地区及下辖地区创建案例。"))
+    transitions.check_creator(by, region)
     if campaign.status != CampaignStatus.OPEN:
         raise GuardFailed(_("“%(campaign)s”当前不接受申报。") % {"campaign": campaign.title})
     indicators = fields.pop("indicators", None)

@@ -23,7 +23,6 @@ from __future__ import annotations
 
 from collections import Counter, defaultdict
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass, field
 from datetime import datetime
 
 from django.core.exceptions import ValidationError
@@ -32,6 +31,7 @@ from django.utils.translation import gettext as _
 
 from . import editing, nomination, transitions
 from .bulk_insert import chunks, insert, insert_rows, plan_times
+from .bulk_plans import BulkPlanError, BulkResult, Plan, Review, Step
 from .errors import GuardFailed, WorkflowError
 from .models import (
     Case,
@@ -43,8 +43,8 @@ from .models import (
     ReviewStatus,
     Tier,
 )
-from .review.assignment import ASSIGNABLE_STATES, conflict_reason
-from .review.scoring import validate_scores
+from .review.assignment import already_assigned, check_assignable
+from .review.scoring import check_in_review, validate_scores
 from .states import TIER_HOLDING_STATES, CaseStatus
 from .validation import content_problems
 
@@ -53,54 +53,6 @@ UNSUPPORTED = frozenset({transitions.IMPORT})
 
 Progress = Callable[[str, int, int], None]
 RECORD_FIELDS = ("case_id", "transition", "from_state", "to_state", "by_id", "at", "reason", "extra")
-
-
-class BulkPlanError(GuardFailed):
-    """A plan the one-by-one path would refuse; nothing has been written.
-
-    `index` is the plan's position, `reason` the refusal as the one-by-one path words it and
-    `refusal_status` the status that path gives it (409 state, 403 role, 400 reason or guard).
-    """
-
-    def __init__(self, message: str, *, index: int | None = None, reason: str = "", refusal_status: int = 400):
-        super().__init__(message)
-        self.index, self.reason, self.refusal_status = index, reason or message, refusal_status
-
-
-@dataclass
-class Step:
-    name: str  # "create" (first) or a name of workflow.SPECS
-    by: object | None
-    at: datetime
-    reason: str = ""
-    inputs: dict = field(default_factory=dict)
-
-
-@dataclass
-class Review:
-    reviewer: object  # a reviewer with `region` loaded, in the campaign's pool
-    assigned_at: datetime
-    scores: dict = field(default_factory=dict)
-    comment: str = ""
-    final_at: datetime | None = None  # a final score, submitted then
-
-
-@dataclass
-class Plan:
-    case: Case  # unsaved, in draft, with campaign (object), region (object), created_by and content
-    steps: list[Step]
-    indicators: list[dict] = field(default_factory=list)
-    reviews: list[Review] = field(default_factory=list)
-
-
-@dataclass
-class BulkResult:
-    cases: int = 0
-    transitions: int = 0
-    indicators: int = 0
-    reviews: int = 0
-    published_ids: list[int] = field(default_factory=list)
-    by_state: Counter = field(default_factory=Counter)
 
 
 class _Run:
@@ -189,12 +141,14 @@ class _Run:
         self._move(i, spec, by=step.by, at=step.at, reason=reason, inputs=dict(step.inputs))
 
     def _create(self, i: int, step: Step) -> None:
-        from . import permissions
-
         case = self.plans[i].case
         campaign = case.campaign
-        if not permissions.can_create_case(step.by, case.region) or case.created_by_id != step.by.pk:
-            self.fail(i, _("您只能为本地区及下辖地区创建案例。"))
+        try:
+            transitions.check_creator(step.by, case.region)
+        except WorkflowError as exc:
+            self.fail(i, exc.message, exc.status)
+        if case.created_by_id != step.by.pk:
+            self.fail(i, _("计划中的创建人与案例的创建人不一致。"))
         if not campaign.submission_opens <= step.at <= campaign.submission_closes:
             self.fail(i, _("“%(campaign)s”当时不接受申报。") % {"campaign": campaign.title})
         case.created_at = case.updated_at = step.at
@@ -262,13 +216,12 @@ class _Run:
         member = self.pool.get((campaign.pk, review.reviewer.pk))
         if member is None or not review.reviewer.is_active:
             self.fail(i, _("评审专家“%(name)s”不在本活动的专家库中。") % {"name": review.reviewer.username})
-        if case.status not in ASSIGNABLE_STATES:
-            self.fail(i, _("只有形式审查通过或评审中的案例可以分配评审专家。"))
-        reason = conflict_reason(campaign, review.reviewer, case)
-        if reason:
-            self.fail(i, _("该专家需回避：%(reason)s。") % {"reason": reason})
-        if any(a.reviewer_id == review.reviewer.pk for a in self.assignments[i]):
-            self.fail(i, _("该专家已分配过此案例。"))
+        try:
+            check_assignable(case, review.reviewer)
+            if any(a.reviewer_id == review.reviewer.pk for a in self.assignments[i]):
+                raise already_assigned()
+        except WorkflowError as exc:
+            self.fail(i, exc.message, exc.status)
         if self.load[member.pk] >= member.load_cap:
             self.fail(i, _("评审专家“%(name)s”已达评审上限。") % {"name": review.reviewer.username})
         self.load[member.pk] += 1
@@ -291,8 +244,10 @@ class _Run:
     def _final(self, i: int, review: Review) -> None:
         """`review.scoring.save_review(final=True)`; the last final score completes the review."""
         case = self.plans[i].case
-        if case.status != CaseStatus.IN_REVIEW:
-            self.fail(i, _("该案例当前不在专家评审阶段。"))
+        try:
+            check_in_review(case)
+        except WorkflowError as exc:
+            self.fail(i, exc.message, exc.status)
         assignment = next(a for a in self.assignments[i] if a.reviewer_id == review.reviewer.pk)
         assignment.status = ReviewStatus.FINAL
         if all(a.status == ReviewStatus.FINAL for a in self.assignments[i]):
