@@ -149,7 +149,7 @@ def schedule(case_id: int, *, shown_only: bool = False) -> None:
 
 
 def on_case_transitioned(sender, *, case: Case, record, **kwargs) -> None:
-    """Runs after commit (cases.workflow): into or out of a publicly shown state."""
+    """Runs after commit (cases.signals.case_transitioned): into or out of a publicly shown state."""
     if record.to_state in SHOWN_STATES or record.from_state in SHOWN_STATES:
         schedule(case.pk)
 
