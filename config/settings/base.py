@@ -39,6 +39,8 @@ INSTALLED_APPS = [
     "rest_framework",
     "drf_spectacular",
     "django_tasks",
+    # Before django_tasks_db: its `db_worker` command replaces the upstream one (background/worker.py).
+    "background",
     # The database task queue (TASKS_BACKEND=database): its tables exist everywhere, used only then.
     "django_tasks_db",
     "django.contrib.auth",
@@ -279,6 +281,10 @@ CASEBOOK = {
     "OPERATOR": os.environ.get("SITE_OPERATOR", ""),
     # Objectors' personal data is erased this many days after the ruling (manage.py erase_objector_data).
     "OBJECTION_RETENTION_DAYS": int(os.environ.get("OBJECTION_RETENTION_DAYS", "180")),
+    # Task workers (background/recovery.py): a RUNNING task whose worker has not been seen for
+    # this long is queued again; one claimed this many times without finishing is marked failed.
+    "TASK_LEASE_SECONDS": float(os.environ.get("TASK_LEASE_SECONDS", "60")),
+    "TASK_MAX_ATTEMPTS": int(os.environ.get("TASK_MAX_ATTEMPTS", "3")),
 }
 
 # Search: Elasticsearch when ELASTICSEARCH_URL is set, else (and whenever it is down) the database.
