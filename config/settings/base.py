@@ -285,6 +285,10 @@ CASEBOOK = {
     # this long is queued again; one claimed this many times without finishing is marked failed.
     "TASK_LEASE_SECONDS": float(os.environ.get("TASK_LEASE_SECONDS", "60")),
     "TASK_MAX_ATTEMPTS": int(os.environ.get("TASK_MAX_ATTEMPTS", "3")),
+    # A publish, revoke or correction queues the compilation's rebuild (with the immediate task
+    # backend: built after the commit, in that official's request); 0: it is only marked pending
+    # and `manage.py build_compilations` (cron) builds it. Visitors' downloads never build.
+    "COMPILATION_BUILD_ON_CHANGE": os.environ.get("COMPILATION_BUILD_ON_CHANGE", "1") != "0",
 }
 
 # Search: Elasticsearch when ELASTICSEARCH_URL is set, else (and whenever it is down) the database.
