@@ -259,7 +259,8 @@ WAGTAILIMAGES_EXTENSIONS = ["jpg", "jpeg", "png", "gif", "webp"]
 WAGTAILIMAGES_MAX_UPLOAD_SIZE = 10 * 1024 * 1024
 # Draftail, reading a post that is not content state as HTML through the allow-list (security/richtext.py).
 WAGTAILADMIN_RICH_TEXT_EDITORS = {"default": {"WIDGET": "security.widgets.SafeDraftailRichTextArea"}}
-WAGTAILIMAGES_MAX_IMAGE_PIXELS = 40_000_000
+# 24 megapixels over all frames (6000×4000: more than a case photo needs); cases/uploads.py.
+WAGTAILIMAGES_MAX_IMAGE_PIXELS = 24_000_000
 WAGTAILDOCS_MAX_UPLOAD_SIZE = 20 * 1024 * 1024
 WAGTAIL_PASSWORD_RESET_ENABLED = True
 # The admin's sign-in form: one message for every failure, and the lockout's (security/forms.py).
@@ -288,6 +289,9 @@ CASEBOOK = {
     # A publish, revoke or correction queues the compilation's rebuild (with the immediate task
     # backend: built after the commit, in that official's request); 0: it is only marked pending
     # and `manage.py build_compilations` (cron) builds it. Visitors' downloads never build.
+    # Image uploads decoded at once per process, and how long one waits for its turn (s).
+    "IMAGE_DECODE_CONCURRENCY": int(os.environ.get("IMAGE_DECODE_CONCURRENCY", "2")),
+    "IMAGE_DECODE_WAIT_SECONDS": float(os.environ.get("IMAGE_DECODE_WAIT_SECONDS", "30")),
     "COMPILATION_BUILD_ON_CHANGE": os.environ.get("COMPILATION_BUILD_ON_CHANGE", "1") != "0",
 }
 
