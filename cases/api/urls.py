@@ -1,12 +1,13 @@
-"""/api/v1/: the JSON API of API.md (paths literal)."""
+"""/api/v1/: the JSON API of docs/api.md (paths literal)."""
 
-from django.http import JsonResponse
 from django.urls import path, re_path, register_converter
-from django.utils.translation import gettext as _
+from django.views.decorators.csrf import csrf_exempt
 
 from search import urls_api as search_api_urls
+from similarity import api as similarity_api
 
 from . import adoptions, auth, docs, files, me, notices, public, reviews, schema, selection, submissions, transitions
+from .middleware import json_error, no_route_message
 
 
 class IdConverter:
@@ -24,9 +25,11 @@ class IdConverter:
 register_converter(IdConverter, "id")
 
 
+@csrf_exempt  # it changes nothing: a POST to an unknown path is a 404, not a CSRF 403
 def not_found(request, rest: str = ""):
-    """Unknown paths under /api/v1/ answer in JSON too (not the site's HTML page or a slash redirect)."""
-    return JsonResponse({"detail": _("接口地址不存在。")}, status=404, json_dumps_params={"ensure_ascii": False})
+    """Unknown paths under /api/ answer in JSON too (not the site's HTML page or a slash redirect)."""
+    return json_error(404, no_route_message())
+
 
 api_patterns = [
     path("auth/token", auth.TokenView.as_view(), name="api-token"),
@@ -46,6 +49,8 @@ api_patterns = [
     path("submissions/<id:pk>/history", transitions.HistoryView.as_view(), name="api-history"),
     path("submissions/<id:pk>/scores", selection.CaseScoresView.as_view(), name="api-submission-scores"),
     path("submissions/<id:pk>/objections", selection.CaseObjectionsView.as_view(), name="api-submission-objections"),
+    path("submissions/<id:pk>/similarity", similarity_api.SimilarityView.as_view(), name="api-submission-similarity"),
+    path("similarity/self-check", similarity_api.SelfCheckView.as_view(), name="api-similarity-self-check"),
     path("campaigns", public.CampaignListView.as_view(), name="api-campaigns"),
     path("campaigns/<str:slug>", public.CampaignDetailView.as_view(), name="api-campaign"),
     path("campaigns/<str:slug>/ranking", selection.RankingView.as_view(), name="api-campaign-ranking"),

@@ -17,6 +17,7 @@ INSTALLED_APPS = [
     "notifications",
     "cases",
     "search",
+    "similarity",
     "website",
     "audit",
     "security",
@@ -55,6 +56,7 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "security.middleware.SecurityHeadersMiddleware",
+    "cases.api.middleware.ApiErrorShapeMiddleware",  # any non-JSON error under /api/ → the API's shape
     "security.input_guard.InputGuardMiddleware",  # NUL and non-UTF-8 input: 400, never a 500
     "security.middleware.RateLimitMiddleware",
     "website.cache_policy.CachePolicyMiddleware",  # outside sessions and CSRF: sees their cookies
@@ -300,6 +302,18 @@ ELASTICSEARCH_URL = os.environ.get("ELASTICSEARCH_URL", "")
 SEARCH_ES_INDEX = os.environ.get("SEARCH_ES_INDEX", "casebook-cases")
 SEARCH_ES_ANALYZER = os.environ.get("SEARCH_ES_ANALYZER", "cjk")
 SEARCH_ES_TIMEOUT = os.environ.get("SEARCH_ES_TIMEOUT", "2")
+# A secured cluster (docs/search.md, "Connecting to a secured cluster"); checked by `manage.py check`.
+SEARCH_ES_CLOUD_ID = os.environ.get("SEARCH_ES_CLOUD_ID", "")
+SEARCH_ES_CA_CERTS = os.environ.get("SEARCH_ES_CA_CERTS", "")
+SEARCH_ES_FINGERPRINT = os.environ.get("SEARCH_ES_FINGERPRINT", "")
+SEARCH_ES_VERIFY_CERTS = os.environ.get("SEARCH_ES_VERIFY_CERTS", "1")
+SEARCH_ES_API_KEY = os.environ.get("SEARCH_ES_API_KEY", "")
+SEARCH_ES_CLIENT_CERT = os.environ.get("SEARCH_ES_CLIENT_CERT", "")
+SEARCH_ES_CLIENT_KEY = os.environ.get("SEARCH_ES_CLIENT_KEY", "")
+SEARCH_ES_MAINTENANCE_TIMEOUT = os.environ.get("SEARCH_ES_MAINTENANCE_TIMEOUT", "120")
+SEARCH_ES_SHARDS = os.environ.get("SEARCH_ES_SHARDS", "1")
+SEARCH_ES_REPLICAS = os.environ.get("SEARCH_ES_REPLICAS", "1")
+SEARCH_ES_RETRY_AFTER = os.environ.get("SEARCH_ES_RETRY_AFTER", "30")
 
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
