@@ -76,3 +76,19 @@ def test_db_worker_is_ours_and_never_reloads_unless_asked(queue):
     parser = load_command_class("background", "db_worker").create_parser("manage.py", "db_worker")
     assert parser.parse_args([]).reload is False
     assert parser.parse_args(["--reload"]).reload is True
+
+
+def test_an_email_sent_again_by_a_recovered_task_has_the_same_message_id(queue, mailoutbox):
+    """At-least-once delivery made recognisable: the rerun's copy is the same message."""
+    from django_tasks import TaskContext
+
+    from notifications.mail import send_email
+
+    task = running("dead")
+    result = task.task_result
+    for _run in range(2):  # the killed run and the recovered one
+        send_email.call(TaskContext(task_result=result), *result.args, **result.kwargs)
+    first, second = mailoutbox
+    assert first.extra_headers["Message-ID"] == second.extra_headers["Message-ID"]
+    assert result.id in first.extra_headers["Message-ID"]
+    assert first.to == ["a@example.cn"] and first.subject == "主题"
