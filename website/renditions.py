@@ -97,7 +97,11 @@ def on_image_saved(sender, *, instance: CaseImage, **kwargs) -> None:
     """An image added to a case that is already published (an import, a correction)."""
     case_id = instance.case_id
     if case_id and type(instance.case).objects.filter(pk=case_id, status="published").exists():
-        transaction.on_commit(lambda: make_case_renditions.enqueue(case_id))
+        pending = effects.bucket("website.renditions", _enqueue_collected)
+        if pending is None:
+            transaction.on_commit(lambda: make_case_renditions.enqueue(case_id))
+        else:
+            pending[case_id] = None
 
 
 def connect() -> None:

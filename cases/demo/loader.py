@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from django.contrib.auth import get_user_model
 from django.test.utils import override_settings
 
+from .. import effects
 from ..models import Campaign, Case, CaseAttachment, CaseImage, Region
 from ..models.regions import RegionKind, RegionLevel
 from ..taxonomies import KeyGroup, Scenario, TaskArea
@@ -74,7 +75,11 @@ def load(*, n_cases: int = DEFAULT_CASES, seed: int = SEED, log: Log = print,
          progress: Progress | None = None) -> Summary:
     """Load (or complete) the demo data set; e-mail is not sent for the demo's transitions."""
     # Demo addresses are fake (example.cn): never hand thousands of notifications to SMTP.
-    with override_settings(EMAIL_BACKEND="django.core.mail.backends.dummy.EmailBackend"):
+    # Renditions are not made while loading (a third of the load's time): the file views make
+    # each on its first request; each campaign's compilation is built once, at the end, not
+    # after each of its published cases (docs/demo.md, "Timing").
+    with override_settings(EMAIL_BACKEND="django.core.mail.backends.dummy.EmailBackend"), \
+            effects.skipping("website.renditions"), effects.deferred("compilation.request_build"):
         return _load(n_cases=n_cases, seed=seed, log=log, progress=progress or (lambda *a: None))
 
 

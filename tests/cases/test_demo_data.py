@@ -133,3 +133,41 @@ def test_minimal_pdf_is_well_formed():
     start = int(data.rsplit(b"startxref\n", 1)[1].split(b"\n")[0])
     assert data.startswith(b"%PDF-1.4") and data[start:start + 4] == b"xref"
     assert data.rstrip().endswith(b"%%EOF")
+
+
+def test_renditions_are_skipped_inside_the_loaders_block(campaign, django_capture_on_commit_callbacks):
+    """The loader runs in `effects.skipping("website.renditions")` (cases/demo/loader.py): no
+    rendition is made while loading (they were a third of `make demo`'s load time, issue 16);
+    outside it, publishing still makes them."""
+    from wagtail.images.models import Rendition
+
+    from cases import effects
+    from tests.workflow_paths import bring_to
+
+    with effects.skipping("website.renditions"), django_capture_on_commit_callbacks(execute=True):
+        bring_to("published", campaign=campaign, region_code="440100")
+    assert Rendition.objects.count() == 0
+    with django_capture_on_commit_callbacks(execute=True):
+        bring_to("published", campaign=campaign, region_code="440300")
+    assert Rendition.objects.count() > 0
+
+
+def test_compilation_is_built_once_per_campaign_inside_the_loaders_block(campaign, caplog, settings,
+                                                                           django_capture_on_commit_callbacks):
+    """The loader runs in `effects.deferred("compilation.request_build")`: a campaign's
+    compilation is built once when the block ends, not after each published case (the full
+    demo rebuilt a growing PDF 144 times, issue 16)."""
+    import logging
+
+    from cases import effects
+    from tests.workflow_paths import bring_to
+
+    settings.CASEBOOK = {**settings.CASEBOOK, "COMPILATION_BUILD_ON_CHANGE": True}
+    caplog.set_level(logging.INFO, logger="website.compilation.tasks")
+    with effects.deferred("compilation.request_build"):
+        with django_capture_on_commit_callbacks(execute=True):
+            bring_to("published", campaign=campaign, region_code="440100")
+            bring_to("published", campaign=campaign, region_code="440300")
+        assert "built:" not in caplog.text
+    builds = [r.getMessage() for r in caplog.records if "built:" in r.getMessage()]
+    assert len(builds) == 1 and "2 case(s)" in builds[0]
