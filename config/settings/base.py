@@ -98,6 +98,18 @@ DATABASES = {
         conn_health_checks=True,
     )
 }
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    # The embedded default must behave like PostgreSQL under concurrent writes (docs/faults.md):
+    # WAL lets readers go on while one writer writes; IMMEDIATE makes every transaction take the
+    # write lock when it begins, so two racing writers queue instead of one failing with
+    # "database is locked" when its read turns into a write; the busy timeout (seconds) is how
+    # long a writer waits in that queue. The loser of a race then reads the winner's state: 409.
+    DATABASES["default"]["OPTIONS"] = {
+        "transaction_mode": "IMMEDIATE",
+        "timeout": float(os.environ.get("SQLITE_BUSY_TIMEOUT", "20")),
+        "init_command": "PRAGMA journal_mode=WAL",
+        **DATABASES["default"].get("OPTIONS", {}),
+    }
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_USER_MODEL = "accounts.User"

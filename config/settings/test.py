@@ -1,6 +1,20 @@
 """Tests: fast password hashing, in-memory e-mail, tasks run immediately."""
 
+import os
+import tempfile
+from pathlib import Path
+
 from .base import *  # noqa: F403
+
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":  # noqa: F405
+    # A file, not Django's shared in-memory database: a live server's threads then open their own
+    # connections with the deployed OPTIONS (WAL, IMMEDIATE, busy timeout), so the race tests see
+    # SQLite's real locking (tests/api/test_races_live.py). One file per pytest process; no fsync.
+    DATABASES["default"]["TEST"] = {  # noqa: F405
+        "NAME": str(Path(tempfile.gettempdir()) / f"casebook-test-{os.getpid()}.sqlite3"),  # noqa: F405
+    }
+    options = DATABASES["default"].setdefault("OPTIONS", {})  # noqa: F405
+    options["init_command"] = "; ".join(filter(None, [options.get("init_command"), "PRAGMA synchronous=OFF"]))
 
 DEBUG = False
 SECRET_KEY = "test-only-secret-key"  # noqa: S105
