@@ -275,6 +275,9 @@ class CaseInspectView(CaseUrlsMixin, generic.InspectView):
             for spec in workflow.available_transitions(case, user)
         ]
         context["can_edit"] = permissions.can_edit_case(user, case)
+        from similarity.selectors import case_links
+
+        context["similarity_links"] = case_links(user, case)
         context["review_comments"] = anonymised_comments(case=case, user=user)
         context["now"] = timezone.now()
         if context.get("can_extend"):

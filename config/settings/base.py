@@ -17,6 +17,7 @@ INSTALLED_APPS = [
     "notifications",
     "cases",
     "search",
+    "similarity",
     "website",
     "audit",
     "security",
