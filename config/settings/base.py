@@ -172,13 +172,24 @@ RATE_LIMITS_ENABLED = env_bool("RATE_LIMITS_ENABLED", True)
 RATE_LIMIT_SIGNIN_PER_MINUTE = env_int("RATE_LIMIT_SIGNIN_PER_MINUTE", 20)
 RATE_LIMIT_SEARCH_PER_MINUTE = env_int("RATE_LIMIT_SEARCH_PER_MINUTE", 120)
 RATE_LIMIT_OBJECTIONS_PER_HOUR = env_int("RATE_LIMIT_OBJECTIONS_PER_HOUR", 5)
+RATE_LIMIT_PASSWORD_RESET_PER_HOUR = env_int("RATE_LIMIT_PASSWORD_RESET_PER_HOUR", 10)
 RATE_LIMITS = [
     {"name": "signin", "path": r"^/(admin/login/|api/v1/auth/token$)", "methods": ["POST"],
      "limit": RATE_LIMIT_SIGNIN_PER_MINUTE, "window": 60},
     {"name": "objections", "path": r"^/(api/v1/cases/\d+/objections|notices/\d+/)$", "methods": ["POST"],
      "limit": RATE_LIMIT_OBJECTIONS_PER_HOUR, "window": 3600},
-    {"name": "search", "path": r"^/(cases/|api/v1/cases)$", "methods": ["GET", "HEAD"],
+    # The CSV export runs the same search (up to 10,000 rows): one budget with the library and API.
+    {"name": "search", "path": r"^/(cases/|cases\.csv|api/v1/cases)$", "methods": ["GET", "HEAD"],
      "limit": RATE_LIMIT_SEARCH_PER_MINUTE, "window": 60},
+    {"name": "password_reset", "path": r"^/admin/password_reset/$", "methods": ["POST"],
+     "limit": RATE_LIMIT_PASSWORD_RESET_PER_HOUR, "window": 3600},
+]
+# Limits per account rather than per address (security/ratelimit.py `hit_account`): past the
+# limit the action is skipped or refused for that account, whatever address the requests come from.
+RATE_LIMIT_RESET_EMAILS_PER_ACCOUNT_PER_HOUR = env_int("RATE_LIMIT_RESET_EMAILS_PER_ACCOUNT_PER_HOUR", 3)
+ACCOUNT_RATE_LIMITS = [
+    # Password-reset e-mails to one account: further requests get the same answer and send nothing.
+    {"name": "password_reset_email", "limit": RATE_LIMIT_RESET_EMAILS_PER_ACCOUNT_PER_HOUR, "window": 3600},
 ]
 # Content-Security-Policy by path, first match wins; `frame-ancestors` is added per response
 # ('none', or 'self' where X-Frame-Options is SAMEORIGIN, as for Wagtail's previews). Wagtail's
@@ -276,6 +287,7 @@ WAGTAILDOCS_MAX_UPLOAD_SIZE = 20 * 1024 * 1024
 WAGTAIL_PASSWORD_RESET_ENABLED = True
 # The admin's sign-in form: one message for every failure, and the lockout's (security/forms.py).
 WAGTAILADMIN_USER_LOGIN_FORM = "security.forms.LockoutAwareLoginForm"
+WAGTAILADMIN_USER_PASSWORD_RESET_FORM = "security.forms.ThrottledPasswordResetForm"  # noqa: S105 - a class path
 # No third-party requests from the admin: no Gravatar (sends hashed e-mails abroad), no update check.
 WAGTAIL_GRAVATAR_PROVIDER_URL = None
 WAGTAIL_ENABLE_UPDATE_CHECK = False

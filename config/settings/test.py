@@ -32,6 +32,7 @@ STORAGES = {
 LOGIN_LOCKOUT_FAILURES = 10_000
 LOGIN_IP_MAX_FAILURES = 100_000
 RATE_LIMITS = [{**rule, "limit": 1_000_000} for rule in RATE_LIMITS]  # noqa: F405
+ACCOUNT_RATE_LIMITS = [{**rule, "limit": 1_000_000} for rule in ACCOUNT_RATE_LIMITS]  # noqa: F405
 TOTP_ENABLED = False
 # Each test rolls back its rows and gets a fresh MEDIA_ROOT, but a cached rendition would outlive
 # both (SQLite reuses ids; re-encoded uploads of the same test image have the same hash).
