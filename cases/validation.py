@@ -73,6 +73,11 @@ REQUIRED_TEXT = {
 }
 
 
+# Every form field `submission_problems` looks at: what the case form marks “提交必填” before saving
+# (a draft may leave them empty; submitting may not).
+NEEDED_TO_SUBMIT = (*REQUIRED_TEXT, "category", "period_start", "scenarios", "key_groups")
+
+
 def submission_problems(case: Case) -> list[str]:
     """Chinese descriptions of everything still missing; empty when the case is complete."""
     problems: list[str] = []

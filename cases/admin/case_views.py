@@ -132,6 +132,7 @@ class CaseFormMixin(CaseUrlsMixin):
         context = super().get_context_data(**kwargs)
         # A bound form is only rendered when saving failed (success redirects).
         context["form_has_errors"] = self.form.is_bound
+        context["error_summary"] = self.form.error_summary() if self.form.is_bound else []
         context["open_campaign_deadlines"] = display.campaign_deadlines()
         context["case_form_config"] = {
             "key": self.local_draft_key(),

@@ -143,6 +143,7 @@ STATIC_ROUTES: dict[str, str] = {
     "admin/account/": SIGNED_IN_ADMIN,
     "admin/desk/": STAFF_ONLY,
     "admin/audit/": STAFF_ONLY,
+    "admin/search-status/": STAFF_ONLY,
     "admin/campaigns/": STAFF_ONLY,
     "admin/campaigns/results/": STAFF_ONLY,
     "admin/campaigns/new/": STAFF_ONLY,
@@ -151,6 +152,7 @@ STATIC_ROUTES: dict[str, str] = {
     "admin/accounts/": ACCOUNTS,
     "admin/accounts/new/": ACCOUNTS,
     "display/": NOT_A_PAGE,
+    "health/search": NOT_A_PAGE,  # monitoring: states and counts, no case data
     "api/v1/auth/token": NOT_A_PAGE,
     # POST only (a submitter's 自查 against published cases): tests/similarity/test_api.py.
     "api/v1/similarity/self-check": NOT_A_PAGE,
