@@ -41,6 +41,8 @@ INSTALLED_APPS = [
     "rest_framework",
     "drf_spectacular",
     "django_tasks",
+    # Before django_tasks_db: its `db_worker` command replaces the upstream one (background/worker.py).
+    "background",
     # The database task queue (TASKS_BACKEND=database): its tables exist everywhere, used only then.
     "django_tasks_db",
     "django.contrib.auth",
@@ -270,7 +272,8 @@ WAGTAILIMAGES_EXTENSIONS = ["jpg", "jpeg", "png", "gif", "webp"]
 WAGTAILIMAGES_MAX_UPLOAD_SIZE = 10 * 1024 * 1024
 # Draftail, reading a post that is not content state as HTML through the allow-list (security/richtext.py).
 WAGTAILADMIN_RICH_TEXT_EDITORS = {"default": {"WIDGET": "security.widgets.SafeDraftailRichTextArea"}}
-WAGTAILIMAGES_MAX_IMAGE_PIXELS = 40_000_000
+# 24 megapixels over all frames (6000×4000: more than a case photo needs); cases/uploads.py.
+WAGTAILIMAGES_MAX_IMAGE_PIXELS = 24_000_000
 WAGTAILDOCS_MAX_UPLOAD_SIZE = 20 * 1024 * 1024
 WAGTAIL_PASSWORD_RESET_ENABLED = True
 # The admin's sign-in form: one message for every failure, and the lockout's (security/forms.py).
@@ -292,6 +295,17 @@ CASEBOOK = {
     "OPERATOR": os.environ.get("SITE_OPERATOR", ""),
     # Objectors' personal data is erased this many days after the ruling (manage.py erase_objector_data).
     "OBJECTION_RETENTION_DAYS": int(os.environ.get("OBJECTION_RETENTION_DAYS", "180")),
+    # Task workers (background/recovery.py): a RUNNING task whose worker has not been seen for
+    # this long is queued again; one claimed this many times without finishing is marked failed.
+    "TASK_LEASE_SECONDS": float(os.environ.get("TASK_LEASE_SECONDS", "60")),
+    "TASK_MAX_ATTEMPTS": int(os.environ.get("TASK_MAX_ATTEMPTS", "3")),
+    # A publish, revoke or correction queues the compilation's rebuild (with the immediate task
+    # backend: built after the commit, in that official's request); 0: it is only marked pending
+    # and `manage.py build_compilations` (cron) builds it. Visitors' downloads never build.
+    # Image uploads decoded at once per process, and how long one waits for its turn (s).
+    "IMAGE_DECODE_CONCURRENCY": int(os.environ.get("IMAGE_DECODE_CONCURRENCY", "2")),
+    "IMAGE_DECODE_WAIT_SECONDS": float(os.environ.get("IMAGE_DECODE_WAIT_SECONDS", "30")),
+    "COMPILATION_BUILD_ON_CHANGE": os.environ.get("COMPILATION_BUILD_ON_CHANGE", "1") != "0",
 }
 
 # Search: Elasticsearch when ELASTICSEARCH_URL is set, else (and whenever it is down) the database.
