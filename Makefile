@@ -20,6 +20,8 @@ install: $(VENV)/.installed
 migrate: install
 	$(BIN)/python manage.py migrate --noinput
 
+# Links in e-mails (BASE_URL) point at the port the demo serves on, unless BASE_URL is set.
+demo: export BASE_URL ?= http://127.0.0.1:$(PORT)
 demo: migrate
 	$(BIN)/python manage.py load_demo_data --if-empty
 	@echo ""

@@ -11,8 +11,11 @@ from django.db import IntegrityError, transaction
 from django.db.models import QuerySet
 from django.utils.translation import gettext as _
 
+from accounts.roles import Role
+
+from . import permissions
 from .errors import Forbidden, GuardFailed
-from .models import Case, NominationLock
+from .models import CampaignCategory, Case, NominationLock
 from .states import CaseStatus
 
 COUNTED_STATES = frozenset(
@@ -22,10 +25,6 @@ COUNTED_STATES = frozenset(
         CaseStatus.DISQUALIFIED,
     }
 )
-
-
-def _category_code(case: Case) -> str:
-    return case.category.code if case.category_id else ""
 
 
 def nominated(case: Case) -> QuerySet[Case]:
@@ -39,31 +38,6 @@ def nominated(case: Case) -> QuerySet[Case]:
 def lock_quota(case: Case) -> None:
     """Lock the counter row (created on first use) for the rest of the transaction."""
     lock_quota_for(case.campaign_id, case.province_id, case.category_id)
-
-
-def check_quota(case: Case) -> int:
-    """Raise when the province's places are used up; return the number of places taken."""
-    taken = nominated(case).exclude(pk=case.pk).count()
-    quota = case.campaign.quota_for(case.province_id, _category_code(case))
-    if taken >= quota:
-        category = case.category.title if case.category_id else _("该方向")
-        raise GuardFailed(
-            _("%(province)s在“%(category)s”方向的推荐名额（%(quota)d）已用完。")
-            % {"province": case.province.name, "category": category, "quota": quota}
-        )
-    return taken
-
-
-def parse_rank(raw, *, upper: int) -> int:
-    if raw in (None, ""):
-        return upper
-    try:
-        rank = int(raw)
-    except (TypeError, ValueError):
-        raise GuardFailed(_("推荐排序必须是正整数。")) from None
-    if not 1 <= rank <= upper:
-        raise GuardFailed(_("推荐排序必须在 1 到 %(n)d 之间。") % {"n": upper})
-    return rank
 
 
 def place(case: Case, rank: int) -> None:
@@ -89,10 +63,6 @@ def _renumber(ordered: list[Case]) -> None:
 
 def reorder(*, by, campaign_id: int, category_id: int | None, order: list[int]) -> list[Case]:
     """A recommender's new ranking of its province's nominations in one category (all of them, once)."""
-    from accounts.roles import Role
-
-    from . import permissions
-
     if permissions.role_of(by) != Role.RECOMMENDER or by.region is None:
         raise Forbidden(_("只有推荐单位可以调整推荐排序。"))
     with transaction.atomic():
@@ -108,8 +78,6 @@ def reorder(*, by, campaign_id: int, category_id: int | None, order: list[int]) 
 
 
 def lock_quota_for(campaign_id: int, province_code: str, category_id: int | None) -> None:
-    from .models import CampaignCategory
-
     code = CampaignCategory.objects.filter(pk=category_id).values_list("code", flat=True).first() or ""
     key = {"campaign_id": campaign_id, "province_id": province_code, "category_code": code}
     try:

@@ -1,6 +1,6 @@
 """Keeping the indexes in step with the case lifecycle.
 
-After a transition commits (`cases.workflow.case_transitioned`), and after a published case
+After a transition commits (`cases.signals.case_transitioned`), and after a published case
 is edited, the case is synced: indexed if it is published, removed otherwise. The database
 index is updated at once (it is the fallback and cheap); Elasticsearch work is queued as a
 `PendingIndexOp` row first and then done by a task, so work that fails (cluster down) stays
@@ -181,7 +181,7 @@ def build_if_empty(sender, *, using: str = "default", **kwargs) -> None:
 def connect(app_config) -> None:
     from django.db.models.signals import post_migrate, post_save
 
-    from cases.workflow import case_transitioned
+    from cases.signals import case_transitioned
 
     case_transitioned.connect(on_case_transitioned, dispatch_uid="search.case_transitioned")
     post_save.connect(on_case_saved, sender=Case, dispatch_uid="search.case_saved")

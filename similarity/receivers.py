@@ -33,7 +33,7 @@ def on_case_transitioned(sender, *, case: Case, record, **kwargs) -> None:
 def connect() -> None:
     from django.db.models.signals import post_save
 
-    from cases.workflow import case_transitioned
+    from cases.signals import case_transitioned
 
     post_save.connect(on_case_saved, sender=Case, dispatch_uid="similarity.case_saved")
     case_transitioned.connect(on_case_transitioned, dispatch_uid="similarity.case_transitioned")

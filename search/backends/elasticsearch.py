@@ -152,9 +152,6 @@ class ElasticsearchBackend:
             return WriteOutcome()
         return write(self.es, actions, through_alias=True, refresh="wait_for")
 
-    def index_texts(self, texts: list[CaseText]) -> int:
-        return self.write(texts, (), version_stamp()).done
-
     def index_cases(self, cases: Iterable[Case]) -> int:
         version = version_stamp()
         return self.write([case_text(c) for c in cases], (), version).done
