@@ -41,6 +41,8 @@ INSTALLED_APPS = [
     "rest_framework",
     "drf_spectacular",
     "django_tasks",
+    # Before django_tasks_db: its `db_worker` command replaces the upstream one (background/worker.py).
+    "background",
     # The database task queue (TASKS_BACKEND=database): its tables exist everywhere, used only then.
     "django_tasks_db",
     "django.contrib.auth",
@@ -100,6 +102,18 @@ DATABASES = {
         conn_health_checks=True,
     )
 }
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    # The embedded default must behave like PostgreSQL under concurrent writes (docs/faults.md):
+    # WAL lets readers go on while one writer writes; IMMEDIATE makes every transaction take the
+    # write lock when it begins, so two racing writers queue instead of one failing with
+    # "database is locked" when its read turns into a write; the busy timeout (seconds) is how
+    # long a writer waits in that queue. The loser of a race then reads the winner's state: 409.
+    DATABASES["default"]["OPTIONS"] = {
+        "transaction_mode": "IMMEDIATE",
+        "timeout": float(os.environ.get("SQLITE_BUSY_TIMEOUT", "20")),
+        "init_command": "PRAGMA journal_mode=WAL",
+        **DATABASES["default"].get("OPTIONS", {}),
+    }
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_USER_MODEL = "accounts.User"
@@ -161,6 +175,7 @@ RATE_LIMITS_ENABLED = env_bool("RATE_LIMITS_ENABLED", True)
 RATE_LIMIT_SIGNIN_PER_MINUTE = env_int("RATE_LIMIT_SIGNIN_PER_MINUTE", 20)
 RATE_LIMIT_SEARCH_PER_MINUTE = env_int("RATE_LIMIT_SEARCH_PER_MINUTE", 120)
 RATE_LIMIT_OBJECTIONS_PER_HOUR = env_int("RATE_LIMIT_OBJECTIONS_PER_HOUR", 5)
+RATE_LIMIT_PASSWORD_RESET_PER_HOUR = env_int("RATE_LIMIT_PASSWORD_RESET_PER_HOUR", 10)
 RATE_LIMIT_OBJECTION_LOOKUPS_PER_HOUR = env_int("RATE_LIMIT_OBJECTION_LOOKUPS_PER_HOUR", 20)
 RATE_LIMITS = [
     {"name": "signin", "path": r"^/(admin/login/|api/v1/auth/token$)", "methods": ["POST"],
@@ -169,8 +184,18 @@ RATE_LIMITS = [
      "limit": RATE_LIMIT_OBJECTIONS_PER_HOUR, "window": 3600},
     {"name": "objection_lookup", "path": r"^/notices/lookup/$", "methods": ["POST"],
      "limit": RATE_LIMIT_OBJECTION_LOOKUPS_PER_HOUR, "window": 3600},
-    {"name": "search", "path": r"^/(cases/|api/v1/cases)$", "methods": ["GET", "HEAD"],
+    # The CSV export runs the same search (up to 10,000 rows): one budget with the library and API.
+    {"name": "search", "path": r"^/(cases/|cases\.csv|api/v1/cases)$", "methods": ["GET", "HEAD"],
      "limit": RATE_LIMIT_SEARCH_PER_MINUTE, "window": 60},
+    {"name": "password_reset", "path": r"^/admin/password_reset/$", "methods": ["POST"],
+     "limit": RATE_LIMIT_PASSWORD_RESET_PER_HOUR, "window": 3600},
+]
+# Limits per account rather than per address (security/ratelimit.py `hit_account`): past the
+# limit the action is skipped or refused for that account, whatever address the requests come from.
+RATE_LIMIT_RESET_EMAILS_PER_ACCOUNT_PER_HOUR = env_int("RATE_LIMIT_RESET_EMAILS_PER_ACCOUNT_PER_HOUR", 3)
+ACCOUNT_RATE_LIMITS = [
+    # Password-reset e-mails to one account: further requests get the same answer and send nothing.
+    {"name": "password_reset_email", "limit": RATE_LIMIT_RESET_EMAILS_PER_ACCOUNT_PER_HOUR, "window": 3600},
 ]
 # Content-Security-Policy by path, first match wins; `frame-ancestors` is added per response
 # ('none', or 'self' where X-Frame-Options is SAMEORIGIN, as for Wagtail's previews). Wagtail's
@@ -270,11 +295,13 @@ WAGTAILIMAGES_EXTENSIONS = ["jpg", "jpeg", "png", "gif", "webp"]
 WAGTAILIMAGES_MAX_UPLOAD_SIZE = 10 * 1024 * 1024
 # Draftail, reading a post that is not content state as HTML through the allow-list (security/richtext.py).
 WAGTAILADMIN_RICH_TEXT_EDITORS = {"default": {"WIDGET": "security.widgets.SafeDraftailRichTextArea"}}
-WAGTAILIMAGES_MAX_IMAGE_PIXELS = 40_000_000
+# 24 megapixels over all frames (6000×4000: more than a case photo needs); cases/uploads.py.
+WAGTAILIMAGES_MAX_IMAGE_PIXELS = 24_000_000
 WAGTAILDOCS_MAX_UPLOAD_SIZE = 20 * 1024 * 1024
 WAGTAIL_PASSWORD_RESET_ENABLED = True
 # The admin's sign-in form: one message for every failure, and the lockout's (security/forms.py).
 WAGTAILADMIN_USER_LOGIN_FORM = "security.forms.LockoutAwareLoginForm"
+WAGTAILADMIN_USER_PASSWORD_RESET_FORM = "security.forms.ThrottledPasswordResetForm"  # noqa: S105 - a class path
 # No third-party requests from the admin: no Gravatar (sends hashed e-mails abroad), no update check.
 WAGTAIL_GRAVATAR_PROVIDER_URL = None
 WAGTAIL_ENABLE_UPDATE_CHECK = False
@@ -292,6 +319,17 @@ CASEBOOK = {
     "OPERATOR": os.environ.get("SITE_OPERATOR", ""),
     # Objectors' personal data is erased this many days after the ruling (manage.py erase_objector_data).
     "OBJECTION_RETENTION_DAYS": int(os.environ.get("OBJECTION_RETENTION_DAYS", "180")),
+    # Task workers (background/recovery.py): a RUNNING task whose worker has not been seen for
+    # this long is queued again; one claimed this many times without finishing is marked failed.
+    "TASK_LEASE_SECONDS": float(os.environ.get("TASK_LEASE_SECONDS", "60")),
+    "TASK_MAX_ATTEMPTS": int(os.environ.get("TASK_MAX_ATTEMPTS", "3")),
+    # A publish, revoke or correction queues the compilation's rebuild (with the immediate task
+    # backend: built after the commit, in that official's request); 0: it is only marked pending
+    # and `manage.py build_compilations` (cron) builds it. Visitors' downloads never build.
+    # Image uploads decoded at once per process, and how long one waits for its turn (s).
+    "IMAGE_DECODE_CONCURRENCY": int(os.environ.get("IMAGE_DECODE_CONCURRENCY", "2")),
+    "IMAGE_DECODE_WAIT_SECONDS": float(os.environ.get("IMAGE_DECODE_WAIT_SECONDS", "30")),
+    "COMPILATION_BUILD_ON_CHANGE": os.environ.get("COMPILATION_BUILD_ON_CHANGE", "1") != "0",
 }
 
 # Search: Elasticsearch when ELASTICSEARCH_URL is set, else (and whenever it is down) the database.

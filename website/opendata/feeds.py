@@ -52,7 +52,8 @@ class NewCasesFeed(Feed):
         )
 
     def item_title(self, item: Case) -> str:
-        return clean_line(item.title)
+        # Escaped like the description: readers render the title as HTML too.
+        return escape(clean_line(item.title))
 
     def item_description(self, item: Case) -> str:
         # RSS readers show the description as HTML: the summary is text, so it is escaped here
