@@ -193,9 +193,12 @@ RATE_LIMITS = [
 # Limits per account rather than per address (security/ratelimit.py `hit_account`): past the
 # limit the action is skipped or refused for that account, whatever address the requests come from.
 RATE_LIMIT_RESET_EMAILS_PER_ACCOUNT_PER_HOUR = env_int("RATE_LIMIT_RESET_EMAILS_PER_ACCOUNT_PER_HOUR", 3)
+RATE_LIMIT_ADOPTION_REPORTS_PER_DAY = env_int("RATE_LIMIT_ADOPTION_REPORTS_PER_DAY", 20)
 ACCOUNT_RATE_LIMITS = [
     # Password-reset e-mails to one account: further requests get the same answer and send nothing.
     {"name": "password_reset_email", "limit": RATE_LIMIT_RESET_EMAILS_PER_ACCOUNT_PER_HOUR, "window": 3600},
+    # Adoption reports (new or corrected) per account per day: past it a 429 (cases/adoptions.py).
+    {"name": "adoption_reports", "limit": RATE_LIMIT_ADOPTION_REPORTS_PER_DAY, "window": 86400},
 ]
 # Content-Security-Policy by path, first match wins; `frame-ancestors` is added per response
 # ('none', or 'self' where X-Frame-Options is SAMEORIGIN, as for Wagtail's previews). Wagtail's

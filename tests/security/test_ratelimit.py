@@ -30,8 +30,8 @@ def test_the_defaults_are_the_documented_ones():
     assert (by_name["objections"]["limit"], by_name["objections"]["window"]) == (5, 3600)
     assert by_name["signin"]["methods"] == ["POST"] and base.RATE_LIMITS_ENABLED is True
     assert (by_name["password_reset"]["limit"], by_name["password_reset"]["window"]) == (10, 3600)
-    [emails] = base.ACCOUNT_RATE_LIMITS
-    assert (emails["name"], emails["limit"], emails["window"]) == ("password_reset_email", 3, 3600)
+    per_account = {r["name"]: (r["limit"], r["window"]) for r in base.ACCOUNT_RATE_LIMITS}
+    assert per_account == {"password_reset_email": (3, 3600), "adoption_reports": (20, 86400)}
 
 
 def test_api_search_gets_429_in_chinese_json_past_the_limit(settings):
