@@ -26,6 +26,7 @@ from cases.errors import WorkflowError
 from cases.models import Case
 from cases.taxonomies import KeyGroup, Scenario, label_of
 from search.facets import labels as facet_labels
+from search.params import query_from_params
 from search.query import MAX_QUERY_LENGTH, QueryError, SearchQuery
 from search.service import search_cases
 
@@ -62,30 +63,6 @@ class FacetOption:
     label: str
     count: int
     checked: bool
-
-
-def _parse_query(params) -> SearchQuery:
-    """The GET parameters as a SearchQuery; raises QueryError with a Chinese message."""
-    q = params.get("q", "")
-    if len(" ".join(q.split())) > MAX_QUERY_LENGTH:
-        raise QueryError("q", _("检索词不能超过 %(n)d 个字，请精简后重试。") % {"n": MAX_QUERY_LENGTH})
-    filters: dict[str, tuple] = {}
-    for key in FILTER_KEYS:
-        values = [v.strip() for v in params.getlist(key) if v.strip()]
-        if key == "year":
-            if any(not (v.isascii() and v.isdigit()) or len(v) != 4 for v in values):
-                raise QueryError("year", _("年度必须是四位数字，如 2025。"))
-            filters[key] = tuple(int(v) for v in values)
-        else:
-            filters[key] = tuple(values)
-    page_text = params.get("page", "1").strip() or "1"
-    # Only ASCII digits: '²'.isdigit() is true, but int('²') raises (a 500).
-    if not (page_text.isascii() and page_text.isdigit()) or len(page_text) > 6 or int(page_text) < 1:
-        raise QueryError("page", _("页码必须是正整数。"))
-    sort = params.get("sort", "") or "relevance"
-    if sort not in ("relevance", "newest"):
-        raise QueryError("sort", _("排序方式只能是“相关度”或“最新发布”。"))
-    return SearchQuery(q=q, sort=sort, page=int(page_text), page_size=PAGE_SIZE, **filters)
 
 
 def _facet_groups(results, query: SearchQuery | None) -> list[dict]:
@@ -126,7 +103,7 @@ def library(request):
     error = None
     query = results = None
     try:
-        query = _parse_query(request.GET)
+        query = query_from_params(request.GET, page_size=PAGE_SIZE)
         results = search_cases(query)
     except QueryError as exc:
         error = exc.message

@@ -22,12 +22,13 @@ from cases import permissions
 from cases.adoptions import public_adoptions
 from cases.models import Case
 from cases.states import CaseStatus
-from search.query import DIMENSIONS, MAX_QUERY_LENGTH, SORTS, QueryError, SearchQuery
+from search.params import query_from_params
+from search.query import MAX_QUERY_LENGTH, SORTS, QueryError, SearchQuery
 from search.service import search_cases
 
 from .base import CASE_ID, errors
 from .fields import BlankAsNullField, LocalDateTimeField
-from .pagination import envelope, parse_paging
+from .pagination import envelope
 from .public import PublicMixin
 from .serializers import IMAGE_SPEC, CampaignRefSerializer, IndicatorSerializer, RegionRefSerializer
 
@@ -191,29 +192,11 @@ LIST_PARAMETERS = [
 ]
 
 
-def _values(params, name: str) -> tuple[str, ...]:
-    """Repeated parameters, also accepting comma-separated values; blanks dropped."""
-    values = [v.strip() for raw in params.getlist(name) for v in raw.split(",")]
-    return tuple(v for v in values if v)
-
-
 def parse_query(params) -> SearchQuery:
-    """The request's parameters as a `SearchQuery`; bad input is a 400 with a Chinese message."""
-    page, page_size = parse_paging(params)
-    years = []
-    for raw in _values(params, "year"):
-        if not (raw.isascii() and raw.isdigit()) or len(raw) != 4:
-            raise ValidationError({"year": [_("年度应为四位数字，如 2025。")]})
-        years.append(int(raw))
+    """The request's parameters as a `SearchQuery` (the one public parser, `search.params`);
+    bad input is a 400 with a Chinese message under the parameter's name."""
     try:
-        return SearchQuery(
-            q=params.get("q", ""),
-            sort=params.get("sort") or "relevance",
-            page=page,
-            page_size=page_size,
-            year=tuple(years),
-            **{dim: _values(params, dim) for dim in DIMENSIONS if dim != "year"},
-        )
+        return query_from_params(params)
     except QueryError as exc:
         raise ValidationError({exc.field: [exc.message]}) from None
 

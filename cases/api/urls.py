@@ -1,27 +1,12 @@
 """/api/v1/: the JSON API of API.md (paths literal)."""
 
 from django.http import JsonResponse
-from django.urls import path, re_path, register_converter
+from django.urls import path, re_path
 from django.utils.translation import gettext as _
 
-from search import urls_api as search_api_urls
+from search import urls_api as search_api_urls  # (imports .converters, which registers <id:…>)
 
 from . import adoptions, auth, docs, files, me, notices, public, reviews, schema, selection, submissions, transitions
-
-
-class IdConverter:
-    """Database ids: digits that fit a 64-bit integer, so a huge number is a 404, not an overflow."""
-
-    regex = "[0-9]{1,18}"
-
-    def to_python(self, value: str) -> int:
-        return int(value)
-
-    def to_url(self, value) -> str:
-        return str(value)
-
-
-register_converter(IdConverter, "id")
 
 
 def not_found(request, rest: str = ""):
