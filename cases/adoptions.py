@@ -1,4 +1,4 @@
-"""Reporting and moderating adoptions of published cases (DOMAIN.md §4, 借鉴推广)."""
+"""Reporting and moderating adoptions of published cases (docs/domain.md §4, 借鉴推广)."""
 
 from __future__ import annotations
 

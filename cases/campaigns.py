@@ -1,4 +1,4 @@
-"""Campaign defaults (DOMAIN.md §5): the default rubric offered to every new campaign."""
+"""Campaign defaults (docs/domain.md §5): the default rubric offered to every new campaign."""
 
 from __future__ import annotations
 

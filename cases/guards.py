@@ -1,4 +1,4 @@
-"""The guards of DOMAIN.md §4: each raises GuardFailed with a message a person can act on.
+"""The guards of docs/domain.md §4: each raises GuardFailed with a message a person can act on.
 
 A guard runs inside the transition's transaction, after the row lock, and returns the names
 of any extra case fields it set (saved together with the state).

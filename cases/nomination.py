@@ -1,4 +1,4 @@
-"""Ranked nomination within quotas (DOMAIN.md §4): what counts, ranks, and the lock.
+"""Ranked nomination within quotas (docs/domain.md §4): what counts, ranks, and the lock.
 
 A province's nominations in one category are the cases in `recommended` or any later state
 except `returned`, `withdrawn` and `rejected`; returning or withdrawing frees the place.

@@ -1,4 +1,4 @@
-"""Who may see and do what (DOMAIN.md §3): the one place that answers it.
+"""Who may see and do what (docs/domain.md §3): the one place that answers it.
 
 Querysets, admin views, the API, file serving and (later) the search index all ask here.
 Invisible objects are reported as missing (404) by callers, never as forbidden.
@@ -14,7 +14,7 @@ from .models import Case, CaseAttachment, CaseImage, Region
 from .models.regions import RegionLevel
 from .states import EDITABLE_STATES, CaseStatus
 
-# States a reviewer sees when assigned (DOMAIN.md §3).
+# States a reviewer sees when assigned (docs/domain.md §3).
 REVIEWER_STATES = frozenset(
     {
         CaseStatus.IN_REVIEW,

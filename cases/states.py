@@ -1,4 +1,4 @@
-"""Case and campaign states (DOMAIN.md §4, §5) and the transition names."""
+"""Case and campaign states (docs/domain.md §4, §5) and the transition names."""
 
 from django.db import models
 from django.utils.translation import gettext_lazy as _

@@ -1,4 +1,4 @@
-"""The stable codes of DOMAIN.md §2; labels are the user-facing Chinese text."""
+"""The stable codes of docs/domain.md §2; labels are the user-facing Chinese text."""
 
 from django.db import models
 from django.utils.translation import gettext_lazy as _

@@ -1,6 +1,6 @@
 """The bulk path of the case lifecycle: many new cases along planned transitions, in few queries.
 
-DOMAIN.md §4 lets load generators use "a bulk path in that code, as long as it writes the same
+docs/domain.md §4 lets load generators use "a bulk path in that code, as long as it writes the same
 audit records". Every planned step goes through what `workflow.transition` uses: the same specs
 (role, required reason), the same django-fsm methods (so `submit` lands where the campaign says),
 the same nomination bookkeeping (quota, ranks unique and contiguous, extra `rank`), and each step

@@ -1,6 +1,6 @@
 """What of a case is searchable: the same fields for both backends.
 
-Only published cases are ever turned into index documents (DOMAIN.md §3); contact details
+Only published cases are ever turned into index documents (docs/domain.md §3); contact details
 never are.
 """
 

@@ -15,7 +15,7 @@ MAX_PAGE_SIZE = 100
 DEFAULT_PAGE_SIZE = 20
 MAX_DEPTH = 10_000
 SORTS = ("relevance", "newest")
-# Filter and facet dimensions, in the order of API.md's "facets".
+# Filter and facet dimensions, in the order of the "facets" of docs/api.md §Public endpoints.
 DIMENSIONS = ("province", "scenario", "task", "group", "campaign", "tier", "year")
 MAX_FILTER_VALUES = 50
 

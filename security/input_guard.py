@@ -131,7 +131,7 @@ CHECKS = (check_path, check_query, check_cookies, check_form, check_json)
 
 
 def refusal(request: HttpRequest, exc: BadInput) -> HttpResponse:
-    if request.path_info.startswith("/api/"):  # the API's error shape (API.md): detail, errors by field
+    if request.path_info.startswith("/api/"):  # the API's error shape (docs/api.md §Conventions): detail, errors by field
         body = {"detail": exc.message, **({"errors": {exc.field: [exc.message]}} if exc.field else {})}
         return JsonResponse(body, status=400, json_dumps_params={"ensure_ascii": False})
     message = exc.message

@@ -48,7 +48,7 @@ PATHS: dict[str, list[tuple[str, str, dict]]] = {
     "eligible": [("submit", "submitter", {}), ("recommend", "recommender", {}), ("pass_check", "staff", {})],
 }
 PATHS["in_review"] = PATHS["eligible"] + [("@assign", "staff", {}), ("start_review", "staff", {})]
-# The last final score completes the review automatically (DOMAIN.md §4).
+# The last final score completes the review automatically (docs/domain.md §4).
 PATHS["reviewed"] = PATHS["in_review"] + [("@score", "reviewers", {})]
 PATHS["shortlisted"] = PATHS["reviewed"] + [("shortlist", "staff", {"tier": "exemplary"})]
 PATHS["not_selected"] = PATHS["reviewed"] + [("not_select", "staff", {})]

@@ -1,4 +1,4 @@
-"""Reads for the public site: only published cases ever leave here (DOMAIN.md §3).
+"""Reads for the public site: only published cases ever leave here (docs/domain.md §3).
 
 Cases in public notice (公示) are read by the notice selectors only, for the notice pages.
 Every selector runs a fixed number of queries, whatever the number of cases, images,

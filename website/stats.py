@@ -1,6 +1,6 @@
 """The statistics page (/stats/): counts of published cases and adoptions, drawn as inline SVG.
 
-Only published cases are counted (DOMAIN.md §3), and only adoptions that are not hidden, of
+Only published cases are counted (docs/domain.md §3), and only adoptions that are not hidden, of
 published cases. Every chart is computed here from the data (no JavaScript, no CDN) and comes
 with a table of the same numbers; bars carry their value as text, and series are told apart
 by pattern as well as colour. A fixed number of queries (3), whatever the number of cases.

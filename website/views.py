@@ -1,7 +1,7 @@
 """The public pages served by views: library, case, campaigns, 公示 and the display switch.
 
 Only published cases reach the library, case and campaign pages; cases in notice are read
-by the notice views alone (DOMAIN.md §3). Each view runs a fixed number of queries.
+by the notice views alone (docs/domain.md §3). Each view runs a fixed number of queries.
 """
 
 from __future__ import annotations

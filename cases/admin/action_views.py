@@ -11,7 +11,7 @@ from django.views.generic import TemplateView
 from wagtail.admin import messages
 from wagtail.admin.views.generic import WagtailAdminTemplateMixin
 
-from .. import editing, permissions, workflow
+from .. import editing, permissions, preview, workflow
 from ..models import Case
 from ..validation import submission_problems
 from ..workflow import WorkflowError
@@ -69,6 +69,9 @@ class CaseFilesView(CaseObjectMixin, WagtailAdminTemplateMixin, TemplateView):
         context["attachments"] = list(self.case.attachments.select_related("document"))
         context["edit_url"] = case_url("edit", self.case.pk)
         context["problems"] = submission_problems(self.case)
+        # Complete and still the submitter's to send: the 提交 button right here (the confirmation follows).
+        if not context["problems"] and any(s.name == "submit" for s in workflow.available_transitions(self.case, self.request.user)):
+            context["submit_url"] = case_url("transition", self.case.pk, "submit")
         return context
 
     def post(self, request, pk: int, *args, **kwargs):
@@ -199,6 +202,9 @@ class CaseTransitionView(CaseObjectMixin, WagtailAdminTemplateMixin, TemplateVie
         if self.spec.name == "submit":
             context["problems"] = submission_problems(self.case)
             context["deadline"] = display.local_deadline(self.case)
+        # Said before confirming, not after: what the transition would answer now (e.g. 完成评审
+        # with scores missing); the page then offers no confirm button.
+        context["refusal"] = preview.refusal(case=self.case.pk, name=self.spec.name, by=self.request.user)
         return context
 
     def post(self, request, pk: int, name: str, *args, **kwargs):

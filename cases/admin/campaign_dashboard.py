@@ -11,7 +11,7 @@ from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 from wagtail.admin import messages
 
-from .. import selectors, workflow
+from .. import preview, selectors, workflow
 from ..models import Campaign, Case
 from ..states import CaseStatus
 from .common import AdminPage, CampaignDeskMixin, StaffOnlyMixin, int_list, refusal_messages, with_next
@@ -138,11 +138,13 @@ class FormalCheckView(CampaignDeskMixin, AdminPage):
             messages.error(request, _("所选案例不属于本活动。"))
             return self.redirect_here()
         if not self.is_confirmed():
+            chosen = Case.objects.in_bulk(ids)
+            seen = preview.outlook(cases=[chosen[pk] for pk in ids], name="pass_check", by=request.user)
             return self.confirm(
                 title=_("确认形式审查通过"),
-                message=_("以下 %(n)d 个案例将通过形式审查，进入专家评审准备：") % {"n": len(ids)},
-                items=[titles.get(pk, f"#{pk}") for pk in ids],
-                confirm_label=_("确认通过（%(n)d 个）") % {"n": len(ids)},
+                message=_("以下 %(n)d 个案例将通过形式审查，进入专家评审准备：") % {"n": len(seen.changes)},
+                items=[c.title for c in seen.changes], skipped=[(c.title, why) for c, why in seen.skips],
+                confirm_label=_("确认通过（%(n)d 个）") % {"n": len(seen.changes)},
                 cancel_url=request.get_full_path(),
             )
         result = workflow.transition_many(case_ids=ids, name="pass_check", by=request.user)

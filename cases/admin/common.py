@@ -51,9 +51,13 @@ class AdminPage(WagtailAdminTemplateMixin, TemplateView):
 
     def confirm(
         self, *, title: str, message: str, confirm_label: str, cancel_url: str, items=(), warning: str = "",
-        destructive: bool = False, details=(),
+        destructive: bool = False, details=(), skipped=(),
     ) -> TemplateResponse:
-        """Ask before a batch or irreversible action: re-post the same fields with `confirmed=1`."""
+        """Ask before a batch or irreversible action: re-post the same fields with `confirmed=1`.
+
+        `items` are what the action will change, `skipped` the (title, why) it will leave alone; with
+        only skipped items there is nothing to confirm and the page offers no confirm button.
+        """
         carried = [
             (name, value)
             for name, values in self.request.POST.lists()
@@ -66,6 +70,7 @@ class AdminPage(WagtailAdminTemplateMixin, TemplateView):
             page_title=title, header_title=title,
             breadcrumbs_items=self.get_breadcrumbs_items()[:-1] + [{"url": "", "label": title}],
             message=message, items=list(items), warning=warning, details=list(details), carried=carried,
+            skipped=list(skipped), nothing_to_do=bool(skipped) and not items,
             confirm_label=confirm_label, cancel_url=cancel_url, destructive=destructive,
             action_url=self.request.get_full_path(),
         )

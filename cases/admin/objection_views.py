@@ -21,7 +21,7 @@ from wagtail.admin import messages
 
 from audit.decorators import audited_download
 
-from .. import notice, selectors
+from .. import notice, preview, selectors
 from ..errors import WorkflowError
 from ..models import Case, Objection, ObjectionOutcome
 from ..states import CaseStatus
@@ -86,16 +86,20 @@ class NoticeView(CampaignDeskMixin, AdminPage):
     def _open(self, request):
         campaign = self.campaign
         shortlisted = list(Case.objects.filter(campaign=campaign, status=CaseStatus.SHORTLISTED).order_by("pk"))
+        if not shortlisted:
+            messages.info(request, _("该活动没有拟入选的案例，无需公示。"))
+            return self.redirect_here()
         if not self.is_confirmed():
             starts, ends = notice.notice_window(campaign)
+            seen = preview.outlook(cases=shortlisted, name="open_notice", by=request.user, notice_starts=starts, notice_ends=ends)
             return self.confirm(
                 title=_("开始公示"),
-                message=_("以下 %(n)d 个拟入选案例将进入公示，在公示页面向社会公开并接受异议：") % {"n": len(shortlisted)},
+                message=_("以下 %(n)d 个拟入选案例将进入公示，在公示页面向社会公开并接受异议：") % {"n": len(seen.changes)},
                 details=[
                     (_("公示开始"), _fmt(starts, campaign)),
                     (_("公示结束"), _("%(at)s（北京时间，共 %(days)d 天）") % {"at": _fmt(ends, campaign), "days": campaign.notice_days}),
                 ],
-                items=[c.title for c in shortlisted],
+                items=[c.title for c in seen.changes], skipped=[(c.title, why) for c, why in seen.skips],
                 warning=_("公示开始后不能撤回；公示期满且没有未处理的异议，才能发布。"),
                 confirm_label=_("确认开始公示"), cancel_url=request.get_full_path(),
             )
@@ -118,12 +122,13 @@ class NoticeView(CampaignDeskMixin, AdminPage):
             messages.info(request, _("没有公示中的案例。"))
             return self.redirect_here()
         if not self.is_confirmed():
+            seen = preview.outlook(cases=cases, name="publish", by=request.user)
             return self.confirm(
                 title=_("发布"),
-                message=_("将发布公示期已满、且没有未处理异议的案例（公示中共 %(n)d 个）；其余案例会列出不能发布的原因。") % {"n": len(cases)},
-                items=[c.title for c in cases],
+                message=_("以下 %(n)d 个公示期已满、且没有未处理异议的案例将发布：") % {"n": len(seen.changes)},
+                items=[c.title for c in seen.changes], skipped=[(c.title, why) for c, why in seen.skips],
                 warning=_("发布后案例将在典型案例库中公开。"),
-                confirm_label=_("确认发布"), cancel_url=request.get_full_path(),
+                confirm_label=_("确认发布（%(n)d 个）") % {"n": len(seen.changes)}, cancel_url=request.get_full_path(),
             )
         try:
             report = notice.publish_batch(campaign=campaign, by=request.user)

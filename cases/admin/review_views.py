@@ -20,7 +20,7 @@ from wagtail.admin import messages
 
 from accounts.roles import Role
 
-from .. import permissions, workflow
+from .. import permissions, preview, workflow
 from ..errors import GuardFailed, WorkflowError
 from ..models import Case, ReviewAssignment, ReviewerPoolMember, ReviewStatus
 from ..review import assignment as assignment_service
@@ -32,6 +32,10 @@ from . import display
 from .common import AdminPage, CampaignDeskMixin, int_list, refusal_messages
 
 # --- reviewer pool (评审专家库) ---------------------------------------------------------------
+
+
+def _name(user) -> str:
+    return user.get_full_name() or user.username
 
 
 def reviewer_label(user) -> str:
@@ -56,17 +60,22 @@ class PoolMemberForm(forms.Form):
 
 
 class AddPoolMemberForm(PoolMemberForm):
-    reviewer = forms.ChoiceField(label=gettext_lazy("评审专家"), help_text=gettext_lazy("只列出尚未加入本活动专家库的评审专家账号。"))
+    """One or several reviewers at once; the expertise and cap apply to each (editable later)."""
 
-    field_order = ["reviewer", "expertise_scenarios", "expertise_tasks", "load_cap"]
+    reviewers = forms.MultipleChoiceField(
+        label=gettext_lazy("评审专家（可多选）"), widget=forms.CheckboxSelectMultiple,
+        help_text=gettext_lazy("只列出尚未加入本活动专家库的评审专家账号。"),
+    )
+
+    field_order = ["reviewers", "expertise_scenarios", "expertise_tasks", "load_cap"]
 
     def __init__(self, *args, campaign, **kwargs):
         super().__init__(*args, **kwargs)
         self.candidates = {str(u.pk): u for u in pool_service.available_reviewers(campaign)}
-        self.fields["reviewer"].choices = [("", _("请选择评审专家"))] + [
-            (pk, reviewer_label(u)) for pk, u in self.candidates.items()
-        ]
-        self.fields["reviewer"].error_messages["required"] = _("请选择评审专家。")
+        self.fields["reviewers"].choices = [(pk, reviewer_label(u)) for pk, u in self.candidates.items()]
+        self.fields["reviewers"].error_messages.update(
+            required=_("请至少选择一位评审专家。"), invalid_choice=_("请选择列表中的评审专家（列表可能已变化，请重新选择）。"),
+        )
 
 
 class PoolView(CampaignDeskMixin, AdminPage):
@@ -80,6 +89,8 @@ class PoolView(CampaignDeskMixin, AdminPage):
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         context.setdefault("form", AddPoolMemberForm(campaign=self.campaign))
+        usable, _excluded = pool_service.sort_candidates(self.campaign)
+        context["usable_count"] = len(usable)
         rows = pool_service.members_with_load(self.campaign)
         context.update(
             rows=[
@@ -100,22 +111,41 @@ class PoolView(CampaignDeskMixin, AdminPage):
         operation = request.POST.get("operation")
         if operation == "remove":
             return self._remove(request)
+        if operation == "add_all":
+            return self._add_all(request)
         form = AddPoolMemberForm(request.POST, campaign=self.campaign)
         if not form.is_valid():
             return self.render_to_response(self.get_context_data(form=form))
-        reviewer = form.candidates.get(form.cleaned_data["reviewer"])
-        if reviewer is None:
-            form.add_error("reviewer", _("请选择列表中的评审专家。"))
-            return self.render_to_response(self.get_context_data(form=form))
+        reviewers = [form.candidates[pk] for pk in form.cleaned_data["reviewers"]]
         try:
-            pool_service.add_member(
-                campaign=self.campaign, reviewer=reviewer, by=request.user,
+            pool_service.add_members(
+                campaign=self.campaign, reviewers=reviewers, by=request.user,
                 expertise_scenarios=form.cleaned_data["expertise_scenarios"],
                 expertise_tasks=form.cleaned_data["expertise_tasks"], load_cap=form.cleaned_data["load_cap"],
             )
         except WorkflowError as exc:
             return self.refused(exc)
-        messages.success(request, _("已将 %(name)s 加入专家库。") % {"name": reviewer.get_full_name() or reviewer.username})
+        messages.success(request, _("已将 %(names)s 加入专家库。") % {"names": "、".join(_name(r) for r in reviewers)})
+        return self.redirect_here()
+
+    def _add_all(self, request):
+        """Every available reviewer who could review at least one case, after a confirmation naming them."""
+        usable, excluded = pool_service.sort_candidates(self.campaign)
+        if not self.is_confirmed():
+            return self.confirm(
+                title=_("加入全部无回避冲突的专家"),
+                message=_("以下 %(n)d 位评审专家将加入专家库（评审上限 30 件，专长可随后逐一编辑）：") % {"n": len(usable)},
+                items=[reviewer_label(r) for r in usable], skipped=[(reviewer_label(r), why) for r, why in excluded],
+                confirm_label=_("确认加入（%(n)d 位）") % {"n": len(usable)}, cancel_url=request.get_full_path(),
+            )
+        if not usable:
+            messages.info(request, _("没有可以加入的评审专家。"))
+            return self.redirect_here()
+        try:
+            pool_service.add_members(campaign=self.campaign, reviewers=usable, by=request.user)
+        except WorkflowError as exc:
+            return self.refused(exc)
+        messages.success(request, _("已将 %(n)d 位评审专家加入专家库。") % {"n": len(usable)})
         return self.redirect_here()
 
     def _remove(self, request):
@@ -318,16 +348,18 @@ class AssignmentsView(CampaignDeskMixin, AdminPage):
         return self.redirect_here()
 
     def _start(self, request):
-        eligible = dict(Case.objects.filter(campaign=self.campaign, status=CaseStatus.ELIGIBLE).values_list("pk", "title"))
-        if not eligible:
+        cases = list(Case.objects.filter(campaign=self.campaign, status=CaseStatus.ELIGIBLE).order_by("pk"))
+        if not cases:
             messages.info(request, _("没有等待开始评审的案例。"))
             return self.redirect_here()
+        eligible = {c.pk: c.title for c in cases}
         if not self.is_confirmed():
+            seen = preview.outlook(cases=cases, name="start_review", by=request.user)
             return self.confirm(
                 title=_("开始专家评审"),
-                message=_("以下 %(n)d 个“形式审查通过”的案例将进入专家评审，评审专家随即可以评分；评审专家不足的案例会被退回并说明原因。")
-                % {"n": len(eligible)},
-                items=list(eligible.values()), confirm_label=_("确认开始评审"), cancel_url=request.get_full_path(),
+                message=_("以下 %(n)d 个“形式审查通过”的案例将进入专家评审，评审专家随即可以评分：") % {"n": len(seen.changes)},
+                items=[c.title for c in seen.changes], skipped=[(c.title, why) for c, why in seen.skips],
+                confirm_label=_("确认开始评审（%(n)d 个）") % {"n": len(seen.changes)}, cancel_url=request.get_full_path(),
             )
         result = workflow.transition_many(case_ids=list(eligible), name="start_review", by=request.user)
         if result.done:

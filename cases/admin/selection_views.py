@@ -13,7 +13,7 @@ from wagtail.admin import messages
 
 import audit
 
-from .. import workflow
+from .. import preview, workflow
 from ..errors import WorkflowError
 from ..exports import workbook_bytes
 from ..models import Case
@@ -77,6 +77,8 @@ class RankingView(RankingMixin, AdminPage):
         case = get_object_or_404(Case, pk=request.POST.get("case") or 0, campaign=self.campaign)
         if operation == "shortlist":
             tier = request.POST.get("tier", "")
+            if not self.is_confirmed():
+                return self._confirm_shortlist(case, tier)
             try:
                 case = workflow.transition(case=case.pk, name="shortlist", by=request.user, tier=tier,
                                            expected_status=CaseStatus.REVIEWED)
@@ -103,6 +105,25 @@ class RankingView(RankingMixin, AdminPage):
             return self.redirect_here()
         messages.error(request, _("未知的操作。"))
         return self.redirect_here()
+
+
+    def _confirm_shortlist(self, case: Case, tier_code: str):
+        """Say which tier and how many of its places will be used; or, before anything, why it can't."""
+        why = preview.refusal(case=case.pk, name="shortlist", by=self.request.user, tier=tier_code,
+                              expected_status=CaseStatus.REVIEWED)
+        usage = next((t for t in tier_usage(self.campaign) if t["code"] == tier_code), None)
+        details = []
+        if usage is not None:
+            details = [(_("入选等级"), usage["title"]),
+                       (_("名额"), _("已用 %(used)d / %(quota)d，确认后 %(after)d / %(quota)d")
+                        % {"used": usage["used"], "quota": usage["quota"], "after": usage["used"] + 1})]
+        return self.confirm(
+            title=_("确认拟入选"),
+            message=_("“%(title)s”将拟入选：") % {"title": case.title} if why is None else _("“%(title)s”目前不能拟入选。") % {"title": case.title},
+            details=details, items=[case.title] if why is None else [], skipped=[(case.title, why)] if why else [],
+            warning=_("拟入选后将占用该等级一个名额，并在“公示与发布”中随本活动的其他拟入选案例一起公示。"),
+            confirm_label=_("确认拟入选"), cancel_url=self.request.get_full_path(),
+        )
 
 
 class ScoreSheetView(RankingMixin, View):

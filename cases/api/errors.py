@@ -1,4 +1,4 @@
-"""Every API error is `{"detail": "<Chinese message>", ...}` with the status of API.md.
+"""Every API error is `{"detail": "<Chinese message>", ...}` with the status of docs/api.md §Conventions.
 
 Views let exceptions propagate: the services' `WorkflowError`s carry their own status and
 message, Django `ValidationError`s become 400 with per-field `errors`, and DRF's generic

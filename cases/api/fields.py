@@ -1,7 +1,7 @@
 """Serializer fields in the API's formats.
 
 Input fields are strict (a number is not a title, a string is not a list) and speak Chinese
-whatever the client's Accept-Language; output fields write the conventions of API.md
+whatever the client's Accept-Language; output fields write the conventions of docs/api.md §Conventions
 (timestamps with the Asia/Shanghai offset, indicator numbers as JSON numbers).
 """
 
@@ -196,7 +196,7 @@ class UploadField(serializers.FileField):
 
 @extend_schema_field({"type": "string", "format": "date-time", "example": "2026-11-23T18:00:00+08:00"})
 class LocalDateTimeField(serializers.Field):
-    """A timestamp in Asia/Shanghai with its offset, to the second (API.md conventions)."""
+    """A timestamp in Asia/Shanghai with its offset, to the second (docs/api.md §Conventions)."""
 
     def __init__(self, **kwargs):
         kwargs["read_only"] = True

@@ -1,4 +1,4 @@
-"""The list envelope of API.md: {"count", "page", "page_size", "results"} with its limits."""
+"""The list envelope of docs/api.md §Conventions: {"count", "page", "page_size", "results"} with its limits."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""GET /api/v1/cases (the public library's search) and GET /api/v1/cases/{id} (API.md).
+"""GET /api/v1/cases (the public library's search) and GET /api/v1/cases/{id} (docs/api.md §Public endpoints).
 
 The list answers from `search.service.search_cases`, so it shows published cases only and
 says which backend answered. The detail also serves a case in public notice (公示), as the

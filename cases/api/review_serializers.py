@@ -1,4 +1,4 @@
-"""Shapes of the review, selection and notice endpoints (API.md "reviews and selection", notices).
+"""Shapes of the review, selection and notice endpoints (docs/api.md §Signed in: reviews and selection, §Public endpoints).
 
 They describe data only: who may see a review, a score or an objection is decided by the views
 with `cases.permissions` and the review/notice services.
@@ -203,7 +203,7 @@ class RankingRowSerializer(serializers.Serializer):
     n_scores = serializers.IntegerField(help_text="已提交的评分份数")
     mean = serializers.FloatField(allow_null=True, help_text="平均分")
     trimmed_mean = serializers.FloatField(allow_null=True, help_text="去掉一个最高分和一个最低分后的平均分（少于 5 份为 null）")
-    normalised = serializers.FloatField(allow_null=True, help_text="标准化得分（DOMAIN.md §5）")
+    normalised = serializers.FloatField(allow_null=True, help_text="标准化得分（docs/domain.md §5）")
     rank = serializers.IntegerField(allow_null=True, help_text="按活动的计分方法排名，并列同名次；无评分为 null")
     status = serializers.ChoiceField(choices=CaseStatus.choices, source="case.status")
     tier = serializers.CharField(source="case.tier.code", allow_null=True, help_text="入选等级代码")

@@ -2,7 +2,7 @@
 
 Every action is a service call (`cases.review.*`, `cases.notice`) that checks the role again and
 raises WorkflowErrors carrying the API status. The views ask `cases.permissions` first only to
-answer in the order API.md gives: 401, 404 (unknown or invisible), 403 (this role may not), 400.
+answer in the order docs/api.md §Conventions gives: 401, 404 (unknown or invisible), 403 (this role may not), 400.
 """
 
 from __future__ import annotations
@@ -101,7 +101,7 @@ class RankingView(SignedInMixin, APIView):
             OpenApiParameter("page_size", int, description="每页条数，默认 20，最多 100 / items per page"),
         ],
         summary="评审排名 / the ranking",
-        description="仅组织方。mean、trimmed_mean、normalised 的定义见 DOMAIN.md §5；rank 按活动选定的计分方法"
+        description="仅组织方。mean、trimmed_mean、normalised 的定义见 docs/domain.md §5；rank 按活动选定的计分方法"
                     "（aggregation）排出，并列同名次，无评分的排在最后（rank 为 null）。另含 min、max、stdev、disagreement。",
         responses={200: RankingResponseSerializer, **errors(400, 401, 403, 404)},
     )

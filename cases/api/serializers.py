@@ -1,4 +1,4 @@
-"""Response shapes of API.md (names literal). They describe data; rules live in the services.
+"""Response shapes of docs/api.md (names literal). They describe data; rules live in the services.
 
 The case detail asks `cases.permissions` which contacts and attachments the requesting user
 may see, so the answer is the same as in the admin and the file views.

@@ -22,14 +22,14 @@ from .inputs import TransitionInputSerializer
 from .review_serializers import ExtensionResultSerializer
 from .serializers import HistorySerializer, TransitionSerializer
 
-# Inputs a transition may take besides its reason (API.md); anything else is not passed on.
+# Inputs a transition may take besides its reason (docs/api.md §Signed in: cases); anything else is not passed on.
 EXTRA_INPUTS = ("rank", "tier")
 # Not a state change: the secretariat moves one case's own submission deadline (workflow.grant_extension).
 EXTEND_DEADLINE = "extend_deadline"
 EXTEND_LABEL = gettext_lazy("批准延期")
 NAME = OpenApiParameter(
     "name", str, OpenApiParameter.PATH, enum=[*workflow.CASE_TRANSITIONS, EXTEND_DEADLINE],
-    description="操作名（DOMAIN.md §4），另有 extend_deadline（批准延期，需 deadline）/ transition name",
+    description="操作名（docs/domain.md §4），另有 extend_deadline（批准延期，需 deadline）/ transition name",
 )
 
 

@@ -1,4 +1,4 @@
-"""/api/v1/: the JSON API of API.md (paths literal)."""
+"""/api/v1/: the JSON API of docs/api.md (paths literal)."""
 
 from django.http import JsonResponse
 from django.urls import path, re_path

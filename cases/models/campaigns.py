@@ -1,4 +1,4 @@
-"""A campaign (征集活动): its call, window, quotas, rubric, tiers and notice (DOMAIN.md §5)."""
+"""A campaign (征集活动): its call, window, quotas, rubric, tiers and notice (docs/domain.md §5)."""
 
 from __future__ import annotations
 

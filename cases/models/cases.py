@@ -1,4 +1,4 @@
-"""A case (申报书, DOMAIN.md §6): its fields, indicators, images, attachments and links.
+"""A case (申报书, docs/domain.md §6): its fields, indicators, images, attachments and links.
 
 The state lives in a protected FSM field on this plain model (not a Wagtail page), so only
 `cases/workflow.py` moves it and no revision can restore an old state.

@@ -1,4 +1,4 @@
-"""The state graph of DOMAIN.md §4 as django-fsm transitions.
+"""The state graph of docs/domain.md §4 as django-fsm transitions.
 
 These methods only move the protected state; `cases/workflow.py` is the one caller and does
 the locking, permission and guard checks, the audit record and the effects.

@@ -1,1 +1,1 @@
-"""Expert review: assignment with conflicts, scoring, aggregation and ranking (DOMAIN.md §5)."""
+"""Expert review: assignment with conflicts, scoring, aggregation and ranking (docs/domain.md §5)."""

@@ -1,4 +1,4 @@
-"""The three aggregations of DOMAIN.md §5, as pure functions over final review totals."""
+"""The three aggregations of docs/domain.md §5, as pure functions over final review totals."""
 
 from __future__ import annotations
 

@@ -18,7 +18,8 @@ from accounts.roles import Role
 
 from .. import permissions
 from ..errors import Forbidden, GuardFailed, NotFound
-from ..models import Campaign, ReviewAssignment, ReviewerPoolMember, ReviewStatus
+from ..models import Campaign, Case, ReviewAssignment, ReviewerPoolMember, ReviewStatus
+from ..states import CaseStatus
 from ..taxonomies import Scenario, TaskArea
 
 
@@ -68,6 +69,52 @@ def add_member(
             )
     except IntegrityError:
         raise GuardFailed(_("该专家已在本活动的专家库中。")) from None
+
+
+def add_members(
+    *, campaign: Campaign, reviewers, by, expertise_scenarios=(), expertise_tasks=(), load_cap=30
+) -> list[ReviewerPoolMember]:
+    """Several reviewers at once with the same expertise and cap: all of them join, or none does."""
+    _require_staff(by)
+    reviewers = list(reviewers)
+    if not reviewers:
+        raise GuardFailed(_("请选择评审专家。"))
+    with transaction.atomic():
+        return [
+            add_member(campaign=campaign, reviewer=r, by=by, expertise_scenarios=expertise_scenarios,
+                       expertise_tasks=expertise_tasks, load_cap=load_cap)
+            for r in reviewers
+        ]
+
+
+# Cases that have or will need reviewers: the ones a pool member could be assigned to.
+NEEDING_REVIEW = (CaseStatus.RECOMMENDED, CaseStatus.ELIGIBLE, CaseStatus.IN_REVIEW)
+
+
+def sort_candidates(campaign: Campaign) -> tuple[list, list[tuple[object, str]]]:
+    """Available reviewers split in two: those who could review at least one of the campaign's cases
+    that need reviewers (all of them while there are none yet), and those who would have to withdraw
+    (回避, `assignment.conflict_reason`) from every one of those cases, with the reasons."""
+    from .assignment import conflict_reason
+
+    candidates = list(available_reviewers(campaign))
+    # Conflicts depend only on the case's province and organisation: one stand-in case per pair.
+    pairs = (
+        Case.objects.filter(campaign=campaign, status__in=NEEDING_REVIEW)
+        .order_by().values_list("province_id", "organisation").distinct()
+    )
+    stand_ins = [Case(campaign=campaign, province_id=province, organisation=org) for province, org in pairs]
+    if not stand_ins:
+        return candidates, []
+    usable, excluded = [], []
+    for reviewer in candidates:
+        reasons = [conflict_reason(campaign, reviewer, case) for case in stand_ins]
+        if all(reasons):
+            why = "、".join(dict.fromkeys(reasons))
+            excluded.append((reviewer, _("与本活动所有待评审案例都需回避（%(why)s）") % {"why": why}))
+        else:
+            usable.append(reviewer)
+    return usable, excluded
 
 
 def update_member(*, member_id: int, by, expertise_scenarios=(), expertise_tasks=(), load_cap=30) -> ReviewerPoolMember:

@@ -193,7 +193,7 @@ def passing_all(ids: list[int], filters: dict[str, tuple], passed: dict[int, set
 
 def facet_counts(text: QuerySet | list[int] | None, filters: dict[str, tuple],
                  passed: dict[int, set[str]] | None = None) -> dict[str, dict]:
-    """{dimension: {value: count}}; a dimension's counts ignore its own filter (API.md).
+    """{dimension: {value: count}}; a dimension's counts ignore its own filter (docs/api.md §Conventions).
 
     For a list of matched ids, two queries (`facet_counts_of_ids`). Otherwise dimensions without a
     filter of their own share one aggregate query and each filtered dimension needs its own,

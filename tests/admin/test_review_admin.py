@@ -21,7 +21,7 @@ def test_pool_add_list_with_load_edit_and_remove(as_user, secretariat, campaign)
     page = client.get(url).content.decode()
     assert "张教授" in page  # offered in the select
     response = client.post(url, {
-        "operation": "add", "reviewer": reviewer.pk, "expertise_scenarios": ["life", "learning"],
+        "operation": "add", "reviewers": [reviewer.pk], "expertise_scenarios": ["life", "learning"],
         "expertise_tasks": ["life"], "load_cap": "12",
     }, follow=True)
     html = response.content.decode()
@@ -46,11 +46,11 @@ def test_pool_refuses_bad_input(as_user, secretariat, campaign):
     client = as_user(secretariat)
     url = reverse("desk:pool", args=[campaign.pk])
     submitter = factories.submitter(username="not-a-reviewer")
-    response = client.post(url, {"operation": "add", "reviewer": submitter.pk, "load_cap": "3"})
+    response = client.post(url, {"operation": "add", "reviewers": [submitter.pk], "load_cap": "3"})
     assert response.status_code == 200
     assert not ReviewerPoolMember.objects.exists()
     reviewer = factories.reviewer(username="rev-cap")
-    response = client.post(url, {"operation": "add", "reviewer": reviewer.pk, "load_cap": "0"})
+    response = client.post(url, {"operation": "add", "reviewers": [reviewer.pk], "load_cap": "0"})
     assert response.status_code == 200 and not ReviewerPoolMember.objects.exists()
 
 

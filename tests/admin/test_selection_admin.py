@@ -63,12 +63,14 @@ def test_shortlist_and_not_select_via_the_ranking_page(as_user, secretariat, cam
     client = as_user(secretariat)
     url = reverse("desk:ranking", args=[campaign.pk])
     assert "已用 0/50" in client.get(url).content.decode()
-    response = client.post(url, {"operation": "shortlist", "case": a.pk, "tier": "exemplary"}, follow=True)
+    confirm = client.post(url, {"operation": "shortlist", "case": a.pk, "tier": "exemplary"})
+    assert "确认拟入选" in confirm.content.decode() and Case.objects.get(pk=a.pk).status == "reviewed"
+    response = client.post(url, {"operation": "shortlist", "case": a.pk, "tier": "exemplary", "confirmed": "1"}, follow=True)
     assert "“入选的案例”已拟入选（示范案例）" in response.content.decode()
     assert "已用 1/50" in response.content.decode()
     a.refresh_from_db()
     assert a.status == "shortlisted" and a.tier.code == "exemplary"
-    response = client.post(url, {"operation": "shortlist", "case": a.pk, "tier": "exemplary"}, follow=True)
+    response = client.post(url, {"operation": "shortlist", "case": a.pk, "tier": "exemplary", "confirmed": "1"}, follow=True)
     assert "案例状态已变为“拟入选”" in response.content.decode()
 
     confirm = client.post(url, {"operation": "not_select", "case": b.pk, "reason": "名额有限"})
@@ -88,8 +90,8 @@ def test_tier_quota_refusal_is_a_message(as_user, secretariat, campaign):
     second = case_in("reviewed", campaign=campaign, region_code="440100")
     client = as_user(secretariat)
     url = reverse("desk:ranking", args=[campaign.pk])
-    client.post(url, {"operation": "shortlist", "case": first.pk, "tier": "excellent"})
-    response = client.post(url, {"operation": "shortlist", "case": second.pk, "tier": "excellent"}, follow=True)
+    client.post(url, {"operation": "shortlist", "case": first.pk, "tier": "excellent", "confirmed": "1"})
+    response = client.post(url, {"operation": "shortlist", "case": second.pk, "tier": "excellent", "confirmed": "1"}, follow=True)
     assert "“优秀案例”名额（1）已满" in response.content.decode()
 
 

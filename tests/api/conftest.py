@@ -25,7 +25,7 @@ def anon() -> APIClient:
 
 
 def assert_chinese_error(response, status: int) -> dict:
-    """The status, and a `detail` a Chinese reader can act on (API.md conventions)."""
+    """The status, and a `detail` a Chinese reader can act on (docs/api.md §Conventions)."""
     assert response.status_code == status, response.content.decode()
     body = response.json()
     assert isinstance(body.get("detail"), str) and body["detail"]

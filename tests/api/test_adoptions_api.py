@@ -1,4 +1,4 @@
-"""POST /api/v1/cases/{id}/adoptions (API.md): another region's submitter or recommender reports."""
+"""POST /api/v1/cases/{id}/adoptions (docs/api.md §Signed in: cases): another region's submitter or recommender reports."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""GET/PATCH /submissions/{id}: the full case in API.md's names; edits only while editable (else 409)."""
+"""GET/PATCH /submissions/{id}: the full case in the names of docs/api.md §Signed in: cases; edits only while editable (else 409)."""
 
 import re
 

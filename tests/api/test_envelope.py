@@ -1,4 +1,4 @@
-"""The list envelope of API.md: {count, page, page_size, results}, its limits and its filters."""
+"""The list envelope of docs/api.md §Conventions: {count, page, page_size, results}, its limits and its filters."""
 
 import pytest
 

@@ -1,4 +1,4 @@
-"""Who sees which cases (DOMAIN.md §3) through every endpoint: invisible means 404, never 403."""
+"""Who sees which cases (docs/domain.md §3) through every endpoint: invisible means 404, never 403."""
 
 import pytest
 from django.test import Client

@@ -1,8 +1,8 @@
 """Every (state, transition, role) combination through POST /submissions/{id}/transitions/{name}.
 
 The expectations are the service-level matrix's (tests/cases/test_transition_matrix.py, which
-writes DOMAIN.md §4 out), seen through HTTP: the same 404 / 409 / 403 / 400 / 200, plus 401 for
-anyone not signed in (API.md), and on success exactly `{"id", "status"}`. Base cases are shared
+writes docs/domain.md §4 out), seen through HTTP: the same 404 / 409 / 403 / 400 / 200, plus 401 for
+anyone not signed in (docs/api.md §Conventions), and on success exactly `{"id", "status"}`. Base cases are shared
 per state; a fresh case is made only for a transition expected to succeed.
 """
 

@@ -89,7 +89,7 @@ def test_small_demo_load_and_second_run_changes_nothing(monkeypatch):
     assert submitted.attachments.get().document.file.read().startswith(b"%PDF-")
     assert set(Case.objects.values_list("created_by__role", flat=True)) <= {Role.SUBMITTER, Role.SECRETARIAT}
 
-    # Later stages: every state of DOMAIN.md §4, reviews, objections and adoptions.
+    # Later stages: every state of docs/domain.md §4, reviews, objections and adoptions.
     assert set(Case.objects.values_list("status", flat=True)) == set(CaseStatus.values)
     selection_campaign = Campaign.objects.get(slug=demo_selection.SLUG)
     reviewed = Case.objects.filter(campaign=selection_campaign).exclude(status__in=["returned", "rejected"])

@@ -1,4 +1,4 @@
-"""The visibility table of DOMAIN.md §3, answered by cases/permissions.py."""
+"""The visibility table of docs/domain.md §3, answered by cases/permissions.py."""
 
 import pytest
 from django.contrib.auth.models import AnonymousUser
@@ -24,7 +24,7 @@ def cases_by_state(campaign):
 
 
 def expected(role: str, relation: str, state: str) -> bool:
-    """DOMAIN.md §3, written out independently of the implementation."""
+    """docs/domain.md §3, written out independently of the implementation."""
     if state == "published":
         return True
     if role == "secretariat":

@@ -1,4 +1,4 @@
-"""DOMAIN.md §5 aggregations against hand-computed examples."""
+"""docs/domain.md §5 aggregations against hand-computed examples."""
 
 import math
 

@@ -1,6 +1,6 @@
-"""Every (state, transition, role) combination through the service: DOMAIN.md §4 written out here.
+"""Every (state, transition, role) combination through the service: docs/domain.md §4 written out here.
 
-Allowed ones succeed; every other one is refused with the status API.md gives it
+Allowed ones succeed; every other one is refused with the status docs/api.md §Conventions gives it
 (404 invisible, 409 impossible from this state, 403 not this role, 400 failed guard).
 """
 

@@ -1,4 +1,4 @@
-"""GET /api/v1/cases and GET /api/v1/cases/{id}, exactly as API.md describes them."""
+"""GET /api/v1/cases and GET /api/v1/cases/{id}, exactly as docs/api.md §Public endpoints describes them."""
 
 from __future__ import annotations
 

@@ -6,7 +6,7 @@ output is fetched — pages, feed, CSV, sitemap, the compilation PDF, every publ
 the search's suggestions and related cases, and what both search backends store or would be
 sent — and scanned for the seeded values and for anything shaped like a mainland phone number,
 an 18-digit resident ID number or an e-mail address. Exports that do carry contacts are refused
-to everyone DOMAIN.md §3 does not allow, and audited when they are fetched.
+to everyone docs/domain.md §3 does not allow, and audited when they are fetched.
 """
 
 from __future__ import annotations
@@ -308,7 +308,7 @@ def _signed_in(user) -> Client:
 
 def test_application_pdf_only_for_who_may_see_contacts_and_audited(seeded):
     """The printable 申报书 carries the contacts: the secretariat and the case's own submitter and
-    recommender (DOMAIN.md §3); nobody else, and every fetch is in the audit log."""
+    recommender (docs/domain.md §3); nobody else, and every fetch is in the audit log."""
     case = seeded["cases"]["published"]
     url = f"/files/cases/{case.pk}/application.pdf"
     allowed = {
@@ -363,7 +363,7 @@ def test_objection_list_only_for_the_secretariat_and_audited(seeded):
 
 
 def test_nomination_sheet_only_for_the_province_recommender_and_audited(seeded):
-    """The 推荐汇总表 lists contacts; DOMAIN.md §3 lets a recommender see its own province's, so the
+    """The 推荐汇总表 lists contacts; docs/domain.md §3 lets a recommender see its own province's, so the
     sheet is the recommender's (the secretariat has the case pages); everyone else is refused."""
     campaign = seeded["campaign"]
     url = f"/admin/nomination/{campaign.pk}/sheet.xlsx"

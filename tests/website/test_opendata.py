@@ -1,4 +1,4 @@
-"""Open data: /cases.csv, /feeds/cases.xml and /sitemap.xml show published cases only (DOMAIN.md §3)."""
+"""Open data: /cases.csv, /feeds/cases.xml and /sitemap.xml show published cases only (docs/domain.md §3)."""
 
 from __future__ import annotations
 

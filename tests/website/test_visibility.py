@@ -1,4 +1,4 @@
-"""DOMAIN.md §3 on the site: only published cases anywhere public; cases in notice on the notice pages only."""
+"""docs/domain.md §3 on the site: only published cases anywhere public; cases in notice on the notice pages only."""
 
 from __future__ import annotations
 

@@ -1,6 +1,6 @@
 """Build the 典型案例汇编 of a campaign: its published cases as one PDF book.
 
-Only published cases are read (DOMAIN.md §3: never a case in notice, a draft or a revoked one).
+Only published cases are read (docs/domain.md §3: never a case in notice, a draft or a revoked one).
 The book is rendered with Typst and the OFL Noto Sans SC font shipped in a pip package, as the
 printable 申报书 is (`cases.printing`): the font is embedded, so Chinese shows wherever the PDF is
 opened. All case text reaches the template as JSON through `sys.inputs`, never as markup.

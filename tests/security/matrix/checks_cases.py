@@ -9,7 +9,7 @@ NOT_ALLOWED = 405
 
 
 def _api(actor, ok: bool, *, forbidden_if_visible: bool = False, case=None):
-    """API.md: 401 not signed in; 404 not visible; 403 visible but not this role's."""
+    """docs/api.md §Conventions: 401 not signed in; 404 not visible; 403 visible but not this role's."""
     if actor.role is None:
         return 401
     if ok:

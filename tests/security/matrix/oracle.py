@@ -1,13 +1,13 @@
-"""The expected visibility, written from DOMAIN.md §3 alone (never by asking cases.permissions).
+"""The expected visibility, written from docs/domain.md §3 alone (never by asking cases.permissions).
 
 Scope is read from the GB/T 2260 code itself: a province 44xxxx covers every code starting
 "44", a prefecture 4401xx every code starting "4401", a county only itself.
 
-Where DOMAIN.md is silent, the matrix pins the stricter reading, noted at each rule:
+Where docs/domain.md §3 is silent, the matrix pins the stricter reading, noted at each rule:
 - reviewers never get a recommendation letter (it names the organisation, which a campaign may
   hide from reviewers) and never a case's history (who acted is the submitting side's identity);
 - a case's history belongs to the people working on it: the secretariat, and submitters and
-  recommenders within their scope (API.md: "仅对参与该案例工作的用户可见").
+  recommenders within their scope (a stricter reading: docs/api.md §Signed in: cases is silent on who reads it).
 """
 
 from __future__ import annotations
@@ -15,7 +15,7 @@ from __future__ import annotations
 from .objects import Actor
 
 STAFF = {"secretariat", "admin"}
-# DOMAIN.md §3: the states in which an assigned reviewer sees a case.
+# docs/domain.md §3: the states in which an assigned reviewer sees a case.
 REVIEWER_STATES = {"in_review", "reviewed", "shortlisted", "not_selected", "in_notice"}
 EDITABLE = {"draft", "returned"}
 
@@ -129,11 +129,11 @@ def notice_page(case) -> bool:
 
 
 def public_api_case(case) -> bool:
-    """GET /api/v1/cases/<id>: published cases and cases in notice (API.md)."""
+    """GET /api/v1/cases/<id>: published cases and cases in notice (docs/api.md §Public endpoints)."""
     return case.status in {"published", "in_notice"}
 
 
-# DOMAIN.md §4: transition → (from states, who). "who" is the role that may act; the scope of a
+# docs/domain.md §4: transition → (from states, who). "who" is the role that may act; the scope of a
 # submitter or recommender applies on top.
 TRANSITIONS = {
     "submit": ({"draft", "returned"}, {"submitter"}),
