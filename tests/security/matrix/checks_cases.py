@@ -85,7 +85,7 @@ COVERS = {
     "api/v1/submissions/<id:pk>/history": "/api/v1/submissions/{pk}/history",
     "api/v1/submissions/<id:pk>/scores": "/api/v1/submissions/{pk}/scores",
     "api/v1/submissions/<id:pk>/objections": "/api/v1/submissions/{pk}/objections",
-    "api/v1/cases/<case_id:pk>": "/api/v1/cases/{pk}",
+    "api/v1/cases/<id:pk>": "/api/v1/cases/{pk}",
     "api/v1/cases/<id:pk>/objections": "(POST: checks_writes)",
     "api/v1/cases/<id:pk>/adoptions": "(POST: checks_writes)",
     "admin/cases/inspect/<int:pk>/": "/admin/cases/inspect/{pk}/",

@@ -63,7 +63,7 @@ OBJECT_ROUTES: dict[str, str] = {
     "api/v1/campaigns/<str:slug>/notice": "campaign",
     "api/v1/campaigns/<str:slug>/publish": "campaign",
     # API, public
-    "api/v1/cases/<case_id:pk>": CASE,
+    "api/v1/cases/<id:pk>": CASE,
     "api/v1/cases/<id:pk>/objections": CASE,
     "api/v1/cases/<id:pk>/adoptions": CASE,
     # admin: cases
