@@ -15,6 +15,7 @@ from pathlib import Path
 from django.conf import settings
 from django.db.models import Q
 
+from . import correction
 from .extract import BODY_SECTIONS, searchable_cases
 from .query import SearchQuery
 
@@ -95,8 +96,11 @@ def mean(values: list[float]) -> float:
 
 
 def backend_ranker(backend) -> Ranker:
+    """The backend's ranking as a visitor sees it: with the homophone correction applied."""
+
     def rank(q: str) -> list[int]:
-        return backend.search(SearchQuery(q=q, page_size=K)).case_ids
+        query = SearchQuery(q=q, page_size=K)
+        return correction.apply(query, backend.search(query), backend.search).case_ids
 
     return rank
 

@@ -12,6 +12,8 @@ from django.utils.translation import gettext as _
 
 from .query import DEFAULT_PAGE_SIZE, DIMENSIONS, QueryError, SearchQuery
 
+# `correct=0`: the text exactly as typed, no homophone correction (the "仍然搜索" link).
+NO = frozenset({"0", "false", "no", "off"})
 # Longer than any page number `SearchQuery` accepts: enough to refuse, short enough to parse.
 MAX_NUMBER_DIGITS = 6
 
@@ -35,7 +37,8 @@ def _positive_int(params, name: str, default: int, message: str) -> int:
 def query_from_params(
     params, *, page_size: int | None = None, paged: bool = True, default_sort: str = "relevance"
 ) -> SearchQuery:
-    """`q`, the facet filters (OR within one, AND across), `sort`, `page` and `page_size`.
+    """`q`, the facet filters (OR within one, AND across), `sort`, `page`, `page_size` and
+    `correct` (0: no homophone correction).
 
     `page_size`: fixed by the caller (the library shows 20), or None to read it from the
     parameters (the API). `paged=False` ignores `page` (the CSV streams every page itself).
@@ -59,5 +62,6 @@ def query_from_params(
         sort=params.get("sort", "") or default_sort,
         page=page,
         page_size=page_size,
+        correct=(params.get("correct") or "1").strip().lower() not in NO,
         **filters,
     )

@@ -11,7 +11,7 @@ from __future__ import annotations
 from django.db import connections, router
 from django.db.models import Case, Count, F, IntegerField, Lookup, QuerySet, Value, When
 from django.db.models import Q as DQ
-from django.db.models.lookups import Exact, GreaterThanOrEqual
+from django.db.models.lookups import Exact
 
 from ..models import CaseFacet, CaseIndex, IndexTerm
 from ..query import DIMENSIONS
@@ -29,34 +29,42 @@ def _sum(expressions: list):
     return total
 
 
+# Bits per mask column (SQLite and PostgreSQL integers are signed 64-bit).
+MASK_BITS = 62
+
+
 def text_match(aq: AnalysedQuery) -> QuerySet:
-    """Ids (as a `values("case_id")` subquery) of the cases that match the analysed query."""
+    """Per case with at least one of the query's term sets (`aq.atoms`) complete: which ones,
+    as bit masks `m0`, `m1`, ... (bit i of column j: atom j * MASK_BITS + i).
+
+    Terms are unique per case, so a term set is complete when the case has as many of its rows
+    as it has terms. Which cases match and how they rank is decided from the masks
+    (`coverage`), so the rule lives in one place and this stays one GROUP BY.
+    """
     atoms = aq.atoms
     terms = sorted(set().union(*atoms))
     # case_id, not id: both are in the (term, case) index, so PostgreSQL can answer from the index alone.
     counts = {f"a{i}": Count("case_id", filter=DQ(term__in=sorted(atom))) for i, atom in enumerate(atoms)}
-    index = {atom: f"a{i}" for i, atom in enumerate(atoms)}
     qs = IndexTerm.objects.filter(term__in=terms).values("case_id").annotate(**counts)
-
-    def has(atom) -> Exact:
-        # Terms are unique per case, so "all present" is "as many rows as terms".
-        return Exact(F(index[atom]), len(atom))
-
-    groups = []
-    for group in aq.groups:
-        conditions = [has(group.phrase)]
-        if group.words:
-            words = _sum([_one_if(has(w)) for w in group.words])
-            conditions.append(GreaterThanOrEqual(words, group.words_needed))
-        groups.append(_one_if(*conditions))
-    qs = qs.annotate(matched_groups=_sum(groups)).filter(matched_groups__gte=aq.groups_needed)
-    return qs.values("case_id")
+    flags = [_one_if(Exact(F(f"a{i}"), len(atom))) for i, atom in enumerate(atoms)]
+    masks = {}
+    for j, start in enumerate(range(0, len(flags), MASK_BITS)):
+        chunk = flags[start : start + MASK_BITS]
+        masks[f"m{j}"] = _sum([flag * Value(1 << i) for i, flag in enumerate(chunk)])
+    qs = qs.annotate(matched_atoms=_sum(flags), **masks).filter(matched_atoms__gte=1)
+    return qs.values("case_id", *masks)
 
 
-def matching_ids(aq: AnalysedQuery) -> list[int]:
-    """The matching case ids, fetched once: scoring, counting and every facet query reuse the
-    list instead of re-running the GROUP BY over the posting rows (once per facet query before)."""
-    return list(text_match(aq).values_list("case_id", flat=True))
+def complete_atoms(aq: AnalysedQuery) -> dict[int, int]:
+    """{case id: bit mask of its complete atoms (bit i: `aq.atoms[i]`)}, fetched once: coverage,
+    scoring, counting and every facet query reuse it."""
+    out = {}
+    for row in text_match(aq):
+        mask = 0
+        for j in range(len(row) - 1):
+            mask |= int(row[f"m{j}"]) << (j * MASK_BITS)
+        out[row["case_id"]] = mask
+    return out
 
 
 def filter_ids(qs: QuerySet, filters: dict[str, tuple], exclude: str | None = None) -> QuerySet:
