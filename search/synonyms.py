@@ -20,8 +20,10 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from django.core.cache import cache
+from django.db import transaction
 from django.utils.translation import gettext as _
 
+from .models import SynonymGroup
 from .segment import normalise
 
 DATA_FILE = Path(__file__).resolve().parent / "data" / "synonyms.txt"
@@ -151,8 +153,6 @@ _local = threading.local()
 
 def stored_rules() -> list[Rule]:
     """The enabled rules of the database, in their order (what the admin edits)."""
-    from .models import SynonymGroup
-
     rows = SynonymGroup.objects.filter(enabled=True).order_by("pk").values_list("terms", "targets")
     rules = []
     for terms, targets in rows:
@@ -179,7 +179,5 @@ def current() -> Thesaurus:
 
 def changed() -> None:
     """After an edit: searches read the new rules (now, and once the edit commits)."""
-    from django.db import transaction
-
     cache.delete(CACHE_KEY)
     transaction.on_commit(lambda: cache.delete(CACHE_KEY))

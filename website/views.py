@@ -116,6 +116,7 @@ def library(request):
                 "case": case,
                 "title_html": mark_safe(highlight.get("title") or ""),  # noqa: S308 (escaped by the backend, <mark> only)
                 "text_html": mark_safe(highlight.get("text") or ""),  # noqa: S308
+                "missing": by_id[case.pk].missing,
             })
     total = results.total if results else 0
     last_page = max(1, -(-total // PAGE_SIZE))
@@ -147,10 +148,36 @@ def library(request):
         "sort": query.sort if query else "relevance",
         "csv_query": urlencode(list(dict.fromkeys(csv_params))),
         "max_query_length": MAX_QUERY_LENGTH,
+        **_correction_links(request, results),
     }
     status = 400 if error else (404 if beyond else 200)
     response = render(request, "website/library.html", context, status=status)
     return cache_public(request, response)
+
+
+def _with_text(request, q: str, **extra: str) -> str:
+    """This search (every filter and the sort kept, from the first page) for the text `q`."""
+    params = request.GET.copy()
+    params["q"] = q
+    params.pop("page", None)
+    params.pop("correct", None)
+    for key, value in extra.items():
+        params[key] = value
+    return "?" + params.urlencode()
+
+
+def _correction_links(request, results) -> dict:
+    """The "已为您显示 / 仍然搜索" and "您要找的是" links of a homophone correction (search.correction)."""
+    if results is None:
+        return {}
+    typed = request.GET.get("q", "")
+    out = {"missing_words": results.missing_words}
+    if results.corrected_query:
+        out.update(corrected=results.corrected_query, corrected_url=_with_text(request, results.corrected_query),
+                   original_url=_with_text(request, typed, correct="0"))
+    elif results.suggested_query:
+        out.update(suggested=results.suggested_query, suggested_url=_with_text(request, results.suggested_query))
+    return out
 
 
 def _popular_topics() -> list[dict]:

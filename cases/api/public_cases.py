@@ -70,10 +70,17 @@ class PublicCaseSerializer(serializers.Serializer):
 
 class PublicCaseHitSerializer(PublicCaseSerializer):
     highlight = serializers.SerializerMethodField()
+    missing = serializers.SerializerMethodField()
 
     @extend_schema_field(SearchHighlightSerializer)
     def get_highlight(self, case: Case) -> dict:
         return self.context.get("highlights", {}).get(case.pk, {})
+
+    @extend_schema_field({"type": "array", "items": {"type": "string"},
+                          "description": "部分匹配时，本案例缺少的检索词（全部匹配时为空）/ "
+                                         "the query's words this case lacks (a partial match)"})
+    def get_missing(self, case: Case) -> list[str]:
+        return list(self.context.get("missing", {}).get(case.pk, ()))
 
 
 @extend_schema_field({"oneOf": [{"type": "string"}, {"type": "integer"}],
@@ -106,6 +113,19 @@ class CaseSearchResponseSerializer(serializers.Serializer):
     results = PublicCaseHitSerializer(many=True)
     facets = CaseFacetsSerializer()
     backend = serializers.ChoiceField(choices=["elasticsearch", "database"])
+    corrected_query = serializers.CharField(
+        allow_blank=True,
+        help_text="同音错字纠正后实际检索的词（结果即为它的结果）；未纠正时为空字符串。重新请求时加 correct=0 可按原词检索 / "
+                  "the homophone-corrected text these results answer, or \"\"; correct=0 searches the text as typed",
+    )
+    suggested_query = serializers.CharField(
+        allow_blank=True,
+        help_text="“您要找的是”：建议的纠正词（结果仍是原词的结果）；没有建议时为空字符串 / a suggested correction, or \"\"",
+    )
+    missing_words = serializers.ListField(
+        child=serializers.CharField(),
+        help_text="任何已发布案例中都没有的检索词 / the query's words that no published case contains",
+    )
 
 
 class PublicImageSerializer(serializers.Serializer):
@@ -189,6 +209,8 @@ LIST_PARAMETERS = [
     OpenApiParameter("sort", str, enum=list(SORTS), description="relevance（默认）或 newest / order"),
     OpenApiParameter("page", int, description="页码，从 1 开始 / page, from 1"),
     OpenApiParameter("page_size", int, description="每页条数，默认 20，最多 100 / items per page"),
+    OpenApiParameter("correct", int, enum=[0, 1],
+                     description="0：按原词检索，不做同音错字纠正（默认 1）/ 0: no homophone correction"),
 ]
 
 
@@ -219,7 +241,11 @@ class PublicCaseListView(PublicMixin, APIView):
         )
         by_id = {case.pk: case for case in cases}
         ordered = [by_id[cid] for cid in results.case_ids if cid in by_id]
-        context = {"request": request, "highlights": {h.case_id: h.highlight for h in results.hits}}
+        context = {
+            "request": request,
+            "highlights": {h.case_id: h.highlight for h in results.hits},
+            "missing": {h.case_id: h.missing for h in results.hits},
+        }
         facets = {
             dim: [{"value": f.value, "label": f.label, "count": f.count} for f in values]
             for dim, values in results.facets.items()
@@ -227,7 +253,8 @@ class PublicCaseListView(PublicMixin, APIView):
         body = envelope(
             count=results.total, page=query.page, page_size=query.page_size,
             results=PublicCaseHitSerializer(ordered, many=True, context=context).data,
-            facets=facets, backend=results.backend,
+            facets=facets, backend=results.backend, corrected_query=results.corrected_query,
+            suggested_query=results.suggested_query, missing_words=list(results.missing_words),
         )
         return Response(body)
 
