@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 PORT ?= 8000
 export DJANGO_SETTINGS_MODULE ?= config.settings.dev
 
-.PHONY: demo test lint check serve serve-dev install migrate clean backup restore bench
+.PHONY: demo test lint check serve serve-dev install migrate clean backup restore bench guide
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -38,6 +38,12 @@ serve: install
 
 test: install
 	DJANGO_SETTINGS_MODULE=config.settings.test $(BIN)/pytest $(PYTEST_ARGS)
+
+# The user guide's pictures (docs/guide/img/): the browser walk of a whole campaign
+# (tests/browser/test_campaign_walk.py) saves a screenshot of each step when GUIDE_SCREENSHOTS is set.
+guide: install
+	rm -f docs/guide/img/*.png
+	GUIDE_SCREENSHOTS=docs/guide/img DJANGO_SETTINGS_MODULE=config.settings.test $(BIN)/pytest tests/browser/test_campaign_walk.py -q -p no:cacheprovider
 
 lint: install
 	$(BIN)/ruff check .

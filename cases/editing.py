@@ -11,6 +11,7 @@ from decimal import Decimal, InvalidOperation
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from wagtail.documents import get_document_model
 from wagtail.images import get_image_model
 
@@ -20,6 +21,8 @@ from . import permissions, uploads, validation
 from .errors import Forbidden, InvalidState, NotFound
 from .models import Case, CaseAttachment, CaseImage, CaseIndicator
 from .models.cases import AttachmentKind
+
+ALT_REQUIRED = gettext_lazy("请填写图片说明（替代文本），供视障用户朗读。")
 
 # Fields a submitter may write; state, ranks, tiers and dates belong to the workflow.
 EDITABLE_FIELDS = (
@@ -129,12 +132,13 @@ def _default_collection():
     return existing or root.add_child(name="申报材料")
 
 
-def add_image(*, case: Case | int, by, file, alt: str, is_cover: bool = False) -> CaseImage:
+def add_image(*, case: Case | int, by, file, alt: str = "", is_cover: bool = False) -> CaseImage:
+    # `alt` defaults to "" so a caller that leaves it out gets the Chinese message, not a TypeError.
     alt = validation.clean_line(alt or "")  # no control characters or line breaks in an attribute
     if validation.BIDI.search(alt):
         raise ValidationError({"alt": [_("不能包含改变文字方向的控制字符（如 U+202E），请删除后重新输入。")]})
     if not alt:
-        raise ValidationError({"alt": [_("请填写图片说明（替代文本），供视障用户朗读。")]})
+        raise ValidationError({"alt": [str(ALT_REQUIRED)]})
     if len(alt) > 150:
         raise ValidationError({"alt": [_("图片说明不能超过 150 字。")]})
     try:

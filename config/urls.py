@@ -1,5 +1,5 @@
 from django.conf import settings
-from django.urls import include, path
+from django.urls import include, path, re_path
 from wagtail import urls as wagtail_urls
 from wagtail.admin import urls as wagtailadmin_urls
 from wagtail.documents import urls as wagtaildocs_urls
@@ -14,6 +14,7 @@ urlpatterns = [
     path("documents/", include(wagtaildocs_urls)),
     path("files/", include(case_file_urls)),
     path("api/v1/", include(api_urls)),
+    re_path(r"^api/(?P<rest>.*)$", api_urls.not_found),  # every other /api/ path: a JSON 404
     path("", include(website_data_urls)),
     path("", include(website_urls)),
 ]

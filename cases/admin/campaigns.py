@@ -9,6 +9,7 @@ from wagtail.admin.forms import WagtailAdminModelForm
 from wagtail.admin.panels import FieldPanel, FieldRowPanel, InlinePanel, MultiFieldPanel, ObjectList, TabbedInterface
 
 from ..campaigns import DEFAULT_RUBRIC
+from .widgets import use_native_dates
 
 
 def _live_forms(formset) -> list:
@@ -59,6 +60,7 @@ def _deleted_with_cases(formset, relation: str) -> list:
 class CampaignForm(WagtailAdminModelForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
+        use_native_dates(self)
         rubric = self.formsets.get("rubric")
         if rubric is not None and not self.is_bound and self.instance.pk is None:
             # A new campaign starts from the default rubric (as new, editable rows).

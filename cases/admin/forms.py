@@ -18,6 +18,7 @@ from ..editing import EDITABLE_FIELDS
 from ..models import Case
 from ..models.cases import LIMITS, AttachmentKind
 from . import selectors
+from .widgets import use_native_dates
 
 # Inline help shown under each field: what to write, in the words of the call for cases.
 HELP_TEXTS: dict[str, Any] = {
@@ -71,6 +72,7 @@ class CaseForm(WagtailAdminModelForm):
         user = self.for_user
         creating = self.instance.pk is None
         self._limit_choices(user, creating)
+        use_native_dates(self)
         for name, field in self.fields.items():
             if name in HELP_TEXTS:
                 field.help_text = HELP_TEXTS[name]

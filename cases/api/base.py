@@ -38,6 +38,14 @@ class SafeJSONParser(parsers.JSONParser):
 class ApiMixin:
     parser_classes = [SafeJSONParser, parsers.MultiPartParser, parsers.FormParser]
 
+    def initial(self, request, *args, **kwargs):
+        # A method the endpoint does not have is a 405 whoever asks: DRF would first check the
+        # sign-in and a session's CSRF token, answering 401 or 403 for a request that cannot work.
+        method = request.method.lower()
+        if method not in self.http_method_names or not hasattr(self, method):
+            self.http_method_not_allowed(request, *args, **kwargs)
+        super().initial(request, *args, **kwargs)
+
 
 class SignedInMixin(ApiMixin):
     permission_classes = [IsAuthenticated]

@@ -8,6 +8,7 @@ from pathlib import Path
 from django.http import HttpRequest, HttpResponse
 from django.template import Engine, Template
 from django.template.context import Context
+from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET
 
 from .schema import build_schema
@@ -101,6 +102,7 @@ def _components(schema: dict) -> list[dict]:
     return out
 
 
+@csrf_exempt  # GET only (require_GET): a POST is a 405, not a CSRF 403
 @require_GET
 def docs(request: HttpRequest) -> HttpResponse:
     schema = build_schema()

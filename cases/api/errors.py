@@ -70,9 +70,14 @@ def _model_labels() -> dict[str, str]:
 
 
 def field_label(key) -> str:
-    """A person-readable label for an error key: a Chinese field name or "第 n 项" for list items."""
-    if isinstance(key, int) or (isinstance(key, str) and key.isdigit()):
-        return _("第 %(n)d 项") % {"n": int(key) + 1}
+    """A person-readable label for an error key: a Chinese field name or "第 n 项" for list items.
+
+    DRF keys list items by their integer position; a string key is always a field name, as the
+    client sent it ("3" or "³" are unknown fields, not positions: `'³'.isdigit()` is true, but
+    `int('³')` raises).
+    """
+    if isinstance(key, int) and not isinstance(key, bool):
+        return _("第 %(n)d 项") % {"n": key + 1}
     label = EXTRA_LABELS.get(key) or _model_labels().get(key)
     return str(label) if label else str(key)
 

@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from rest_framework import serializers
 
+from cases.editing import ALT_REQUIRED
 from cases.models import Campaign, Region
 from cases.models.cases import AttachmentKind
 from cases.models.regions import RegionLevel
@@ -184,7 +185,8 @@ class ImageUploadSerializer(StrictSerializer):
     """上传图片（multipart/form-data）/ an image upload."""
 
     file = UploadField(help_text="JPG、PNG、GIF 或 WebP 图片")
-    alt = TextField(help_text="图片说明（替代文本），必填，不超过 150 字")
+    alt = TextField(required=True, error_messages={"required": ALT_REQUIRED},
+                    help_text="图片说明（替代文本），必填，不超过 150 字")
     is_cover = StrictBooleanField(required=False, default=False)
     title = TextField(write_only=True, help_text="可选，不使用：图片以说明文字为标题 / accepted, unused (alt is the title)")
 

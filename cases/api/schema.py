@@ -6,6 +6,8 @@ from drf_spectacular.generators import SchemaGenerator
 from drf_spectacular.settings import patched_settings
 from drf_spectacular.views import SpectacularJSONAPIView
 
+from .base import ApiMixin
+
 # Case, campaign and review states share the field name `status` (and objections' outcomes and
 # the two a ruling may give share `outcome`): name their enums explicitly.
 SCHEMA_SETTINGS = {
@@ -33,7 +35,7 @@ def build_schema(request=None) -> dict:
         return SchemaGenerator(patterns=api_patterns()).get_schema(request=request, public=True)
 
 
-class SchemaView(SpectacularJSONAPIView):
+class SchemaView(ApiMixin, SpectacularJSONAPIView):
     custom_settings = SCHEMA_SETTINGS
 
     def get(self, request, *args, **kwargs):

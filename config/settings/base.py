@@ -53,6 +53,7 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "security.middleware.SecurityHeadersMiddleware",
+    "cases.api.middleware.ApiErrorShapeMiddleware",  # any non-JSON error under /api/ → the API's shape
     "security.input_guard.InputGuardMiddleware",  # NUL and non-UTF-8 input: 400, never a 500
     "security.middleware.RateLimitMiddleware",
     "website.cache_policy.CachePolicyMiddleware",  # outside sessions and CSRF: sees their cookies

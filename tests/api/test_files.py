@@ -123,3 +123,12 @@ def test_an_image_of_another_case_cannot_be_deleted_through_mine(gz, draft, camp
     other_image = other.images.first()
     assert gz.delete(f"{API}/submissions/{draft.pk}/images/{other_image.pk}").status_code == 404
     assert CaseImage.objects.filter(pk=other_image.pk).exists()
+
+
+@pytest.mark.parametrize("alt", [None, "", "   "])
+def test_an_image_without_alt_is_a_chinese_400_naming_the_field(gz, draft, alt):
+    body = {"file": png_upload("photo.png")} if alt is None else {"file": png_upload("photo.png"), "alt": alt}
+    body = assert_chinese_error(gz.post(f"{API}/submissions/{draft.pk}/images", body), 400)
+    assert list(body["errors"]) == ["alt"] and body["detail"].startswith("图片说明："), body
+    assert "替代文本" in body["detail"]
+    assert draft.images.count() == 1

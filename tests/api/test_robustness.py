@@ -70,3 +70,34 @@ def test_an_oversized_body_is_a_json_400(campaign):
     response = client.patch(f"{API}/submissions/{case.pk}", {"background": "很" * 3_000_000}, format="json")
     assert response.status_code == 400
     assert "过大" in response.json()["detail"]
+
+
+@pytest.mark.parametrize("key", ["³", "²²", "١", "５", "3"])
+def test_a_digit_like_body_key_is_named_as_given(campaign, key):
+    """'³'.isdigit() is true but int('³') raises: a key is a field name, never a list position."""
+    from cases.models import Adoption
+    from tests.workflow_paths import bring_to
+
+    case = case_in("draft", region_code="440100", campaign=campaign)
+    client = sign_in(submitter("440100", username="sub-440100"))
+    response = client.patch(f"{API}/submissions/{case.pk}", {key: 1}, format="json")
+    assert response.status_code == 400, response.content
+    assert response.json()["detail"].startswith(f"{key}：未知的字段“{key}”"), response.json()
+    assert key in response.json()["errors"]
+
+    response = client.post(f"{API}/submissions/{case.pk}/images", {key: "x", "alt": "图"})
+    assert response.status_code == 400 and key in response.json()["errors"]
+
+    published = bring_to("published", campaign=campaign, region_code="330100")
+    response = client.post(f"{API}/cases/{published.pk}/adoptions", {key: 1}, format="json")
+    assert response.status_code == 400 and key in response.json()["errors"]
+    assert not Adoption.objects.exists()
+
+
+def test_list_positions_are_still_numbered(campaign):
+    case = case_in("draft", region_code="440100", campaign=campaign)
+    client = sign_in(submitter("440100", username="sub-440100"))
+    body = {"indicators": [{"name": "培训人次", "value": 1}, {"name": 5, "value": 1}]}
+    response = client.patch(f"{API}/submissions/{case.pk}", body, format="json")
+    assert response.status_code == 400
+    assert "第 2 项" in response.json()["detail"], response.json()

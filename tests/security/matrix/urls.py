@@ -146,6 +146,7 @@ STATIC_ROUTES: dict[str, str] = {
     "display/": NOT_A_PAGE,
     "api/v1/auth/token": NOT_A_PAGE,
     "api/v1/^(?P<rest>.*)$": NOT_A_PAGE,
+    "^api/(?P<rest>.*)$": NOT_A_PAGE,
     "admin/notifications/read/": NOT_A_PAGE,
     "admin/security/session/status/": NOT_A_PAGE,
     "admin/security/session/extend/": NOT_A_PAGE,
