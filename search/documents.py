@@ -30,6 +30,7 @@ from elasticsearch.dsl import (
 )
 from elasticsearch.dsl.query import Query
 
+from . import es_synonyms
 from .extract import CaseText, suggestion_inputs
 from .query import DIMENSIONS, SearchQuery
 from .segment import needed, runs
@@ -45,13 +46,14 @@ HIGHLIGHT_FRAGMENT = 120
 
 
 def _text(analyzer_name: str, *, chars: bool) -> Text:
-    index_analyzer, search_analyzer = ANALYZER_PAIRS[analyzer_name]
+    index_analyzer, _search = ANALYZER_PAIRS[analyzer_name]
     subfields = {}
     if chars:
         subfields["chars"] = Text(analyzer=CHARS)
     if analyzer_name != "cjk":
         subfields["bigrams"] = Text(analyzer=CJK_FRAGMENTS)
-    return Text(analyzer=index_analyzer, search_analyzer=search_analyzer, fields=subfields)
+    # At search time the same analysis plus the synonym dictionary (search/es_synonyms.py).
+    return Text(analyzer=index_analyzer, search_analyzer=es_synonyms.search_analyzer(analyzer_name), fields=subfields)
 
 
 @cache

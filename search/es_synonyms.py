@@ -1,7 +1,7 @@
 """The synonym dictionary in Elasticsearch: a managed synonym set behind a search-time
 `synonym_graph` analyzer, so an edit takes effect without a reindex.
 
-The set (`<alias>-synonyms`) holds the same rules as the database backend's thesaurus
+The set (`SEARCH_ES_SYNONYM_SET`, default `casebook-synonyms`) holds the same rules as the database backend's thesaurus
 (`search.synonyms`, Solr format). The text fields are indexed as before; only their
 `search_analyzer` adds the `synonym_graph` filter, marked `updateable`: replacing the set
 (`PUT _synonyms/<set>`, Elasticsearch 8.10+) reloads the analyzers of every index that uses it.
@@ -31,14 +31,14 @@ CHAINS = {
 }
 
 
-def set_name(alias: str | None = None) -> str:
-    return f"{alias or conf.index_alias()}-synonyms"
+def set_name() -> str:
+    return conf.synonym_set()
 
 
-def search_analyzer(analyzer_name: str, alias: str | None = None):
+def search_analyzer(analyzer_name: str):
     """The search-time analyzer: the configured Chinese analysis, then the synonym set."""
     tokenizer, filters = CHAINS[analyzer_name]
-    synonyms = token_filter(FILTER_NAME, type="synonym_graph", synonyms_set=set_name(alias), updateable=True)
+    synonyms = token_filter(FILTER_NAME, type="synonym_graph", synonyms_set=set_name(), updateable=True)
     return analyzer(f"{ANALYZER_NAME}_{analyzer_name}", tokenizer=tokenizer, filter=[*filters, synonyms])
 
 
@@ -47,10 +47,10 @@ def set_body(rules: list[Rule]) -> list[dict]:
     return [{"id": f"r{i}", "synonyms": rule.solr()} for i, rule in enumerate(rules, 1)]
 
 
-def put_set(es, alias: str | None = None) -> None:
+def put_set(es) -> None:
     """Write the dictionary's rules as the synonym set (created or replaced); indexes that
     use it reload their search analyzers."""
-    es.synonyms.put_synonym(id=set_name(alias), synonyms_set=set_body(stored_rules()))
+    es.synonyms.put_synonym(id=set_name(), synonyms_set=set_body(stored_rules()))
 
 
 def publish_on_commit() -> None:

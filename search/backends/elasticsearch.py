@@ -16,7 +16,7 @@ from elasticsearch.dsl import Index, Search
 
 from cases.models import Case
 
-from .. import conf, highlight
+from .. import conf, es_synonyms, highlight
 from ..documents import CaseSearch, document_class, index_settings, make_document, related_query, versioned_name
 from ..extract import CaseText, case_text
 from ..facets import build_facets
@@ -139,6 +139,7 @@ class ElasticsearchBackend:
             logger.info("search: created Elasticsearch index %s behind %s", name, self.alias)
 
     def _create(self, name: str) -> None:
+        es_synonyms.put_set(self.es)  # the search analyzer's synonym set must exist first
         index = Index(name)
         index.settings(**index_settings())
         index.document(document_class(self.analyzer))

@@ -9,6 +9,7 @@ from unittest import mock
 
 import pytest
 
+from search import es_synonyms
 from search.backends.elasticsearch import ElasticsearchBackend
 from search.documents import CaseSearch, document_class, index_settings, related_query, text_query, versioned_name
 from search.extract import CaseText
@@ -38,8 +39,15 @@ def test_default_mapping_uses_the_cjk_analyzer_and_keyword_facets():
 
 @pytest.mark.parametrize(("name", "search_analyzer"), [("smartcn", "smartcn"), ("ik_max_word", "ik_smart")])
 def test_plugin_analyzers_keep_bigrams_for_fragments(name, search_analyzer):
+    from elasticsearch.dsl import Index
+
     props = mapping(name)
-    assert props["title"]["analyzer"] == name and props["title"]["search_analyzer"] == search_analyzer
+    # At search time: the plugin's search tokenizer, then the synonym dictionary (es_synonyms).
+    assert props["title"]["analyzer"] == name and props["title"]["search_analyzer"] == f"casebook_search_{name}"
+    index = Index("casebook-cases-1")
+    index.document(document_class(name))
+    assert index.to_dict()["settings"]["analysis"]["analyzer"][f"casebook_search_{name}"]["tokenizer"] == (
+        "smartcn_tokenizer" if search_analyzer == "smartcn" else search_analyzer)
     assert props["body"]["fields"]["bigrams"]["analyzer"] == "cjk_fragments"
 
 
@@ -49,9 +57,15 @@ def test_index_body_defines_the_custom_analyzers():
     index = Index("casebook-cases-1")
     index.settings(**index_settings())
     index.document(document_class("cjk"))
-    analysis = index.to_dict()["settings"]["analysis"]["analyzer"]
+    settings = index.to_dict()["settings"]["analysis"]
+    analysis = settings["analyzer"]
     assert analysis["cjk_chars"]["tokenizer"] == "standard"
     assert "cjk_width" in analysis["cjk_chars"]["filter"]
+    # The search-time analyzer ends with the synonym set, updateable: edited without a reindex.
+    assert analysis["casebook_search_cjk"]["filter"] == ["cjk_width", "lowercase", "cjk_bigram", "casebook_synonyms"]
+    assert settings["filter"]["casebook_synonyms"] == {
+        "type": "synonym_graph", "synonyms_set": es_synonyms.set_name(), "updateable": True}
+    assert mapping("cjk")["title"]["search_analyzer"] == "casebook_search_cjk"
 
 
 def test_search_body_has_text_as_a_value_aggregations_filters_and_highlight():
@@ -133,7 +147,7 @@ def test_documents_carry_facets_suggestions_and_a_digest():
     assert len(source["digest"]) == 64
 
 
-def test_rebuild_loads_a_new_index_then_swaps_the_alias_atomically():
+def test_rebuild_loads_a_new_index_then_swaps_the_alias_atomically(db):
     es = mock.MagicMock()
     es.indices.exists_alias.return_value = True
     es.indices.get_alias.return_value.body = {"cases-20250101t000000000000": {}}
@@ -152,6 +166,10 @@ def test_rebuild_loads_a_new_index_then_swaps_the_alias_atomically():
         assert backend.rebuild([1, 2], 2, progress) == 2
     created = es.indices.create.call_args.kwargs
     new = created["index"]
+    # The synonym set the search analyzer names is written first, from the dictionary.
+    rules = es.synonyms.put_synonym.call_args.kwargs
+    assert rules["id"] == es_synonyms.set_name() and len(rules["synonyms_set"]) >= 150
+    assert {"id": "r1", "synonyms": "老年人, 老人, 长者, 老年群体, 银发族, 银发群体, 老年朋友"} in rules["synonyms_set"]
     assert new.startswith("cases-") and created["body"]["mappings"]["properties"]["title"]["analyzer"] == "cjk"
     assert [a["_id"] for a in loaded] == [1, 2] and all(a["_index"] == new for a in loaded)
     es.indices.refresh.assert_called_once_with(index=new)
@@ -162,7 +180,7 @@ def test_rebuild_loads_a_new_index_then_swaps_the_alias_atomically():
     progress.assert_called_with(2, 2)
 
 
-def test_first_write_creates_a_versioned_index_behind_the_alias():
+def test_first_write_creates_a_versioned_index_behind_the_alias(db):
     es = mock.MagicMock()
     es.indices.exists_alias.side_effect = [False, False, False]
     es.indices.exists.return_value = False
