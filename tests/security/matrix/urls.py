@@ -168,7 +168,7 @@ WAGTAIL_RULES: list[tuple[str, str]] = [
     (r"^admin/(images|documents)/", WAGTAIL_MEDIA),
     (r"^admin/api/main/\^(images|documents)/", WAGTAIL_MEDIA),
     (r"^admin/(api/main/\^pages|pages|bulk|collections|workflows|reports|forms|redirects|settings|sites|"
-     r"users|groups|snippets|embeds)/", WAGTAIL_STAFF),
+     r"users|groups|snippets|embeds|synonyms)/", WAGTAIL_STAFF),
 ]
 
 
