@@ -265,12 +265,13 @@ class DatabaseBackend:
             postings = self._postings(aq.weights, wanted)
             phrases = [g.phrase for g in aq.groups]
             stats = self._stats(aq.weights)
-            through_synonyms = ranking.score(postings, aq.weights, stats, self.params, phrases)
-            as_typed = ranking.score(postings, aq.typed_weights, stats, self.params, phrases)
-            for tier in order:
-                # A tier matched as typed is scored on the typed words alone (tier: full, literal, units).
-                chosen = as_typed if tier[0] == tier[1] else through_synonyms
-                scores.update((cid, chosen.get(cid, 0.0)) for cid in tiers[tier])
+            # A tier matched as typed is scored on the typed words alone (tier: full, literal, units);
+            # each weighting is computed only for the cases that need it.
+            typed = {cid for tier in order if tier[0] == tier[1] for cid in tiers[tier]} & set(wanted)
+            for weights, ids in ((aq.typed_weights, typed), (aq.weights, set(wanted) - typed)):
+                if ids:
+                    mine = [p for p in postings if p.case_id in ids]
+                    scores.update(ranking.score(mine, weights, stats, self.params, phrases))
         ranked: list[int] = []
         for tier in order:
             # Equal scores: the newer case (higher id) first, a stable order for paging.
