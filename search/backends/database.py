@@ -241,7 +241,10 @@ class DatabaseBackend:
             ids = list(page[query.offset : query.offset + query.page_size])
         facets = build_facets(db_query.facet_counts(text, filters, passed))
         hits = self._hits(ids, scores, aq, coverages)
-        full = sum(1 for cid in case_ids if coverage.is_full(aq, coverages[cid])) if aq is not None else total
+        full = total
+        if aq is not None:
+            full_coverages = {c for c in set(coverages.values()) if coverage.is_full(aq, c)}
+            full = sum(1 for cid in case_ids if coverages[cid] in full_coverages)
         return SearchResults(hits, total, facets, self.name, query.page, query.page_size,
                              full_total=full, missing_words=tuple(missing))
 
