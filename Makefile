@@ -74,6 +74,7 @@ bench: migrate
 	$(BIN)/python bench/http_bench.py $(BENCH_HTTP_ARGS)
 	if [ -f bench/batch.py ]; then $(BIN)/python bench/batch.py; fi
 	if [ -f bench/frontcache.py ]; then $(BIN)/python bench/frontcache.py; fi
+	$(BIN)/python bench/similarity.py
 	$(BIN)/python bench/report.py
 
 clean:

@@ -87,7 +87,7 @@ def on_document_served(sender, instance, request=None, **kwargs) -> None:
 def connect() -> None:
     from wagtail.documents.models import document_served
 
-    from cases.workflow import case_transitioned
+    from cases.signals import case_transitioned
 
     user_logged_in.connect(on_login, dispatch_uid="audit_login")
     user_logged_out.connect(on_logout, dispatch_uid="audit_logout")

@@ -203,7 +203,7 @@ def _users(prefix: str, role: str, regions: list) -> list:
 
 def ranking_campaign(n: int, reviews: int, *, log: Log) -> tuple[Campaign, object]:
     """A campaign of `n` cases, each reviewed (`reviews` final scores), built once through the
-    workflow's bulk path (`cases.workflow_bulk`: the same specs, guards and history rows as
+    workflow's bulk path (`cases.workflow_bulk`: the same rulebook, guards and history rows as
     one by one): create, submit, pass_check, assign, start_review, final scores."""
     from cases.workflow_bulk import Plan, Review, Step, create_many
 

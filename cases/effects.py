@@ -1,6 +1,6 @@
 """Coalescing the after-commit effects of bulk work, such as an import of thousands of cases.
 
-`workflow.case_transitioned` reaches every listener once per case. Work that is the same for
+`cases.signals.case_transitioned` reaches every listener once per case. Work that is the same for
 many cases (rebuild a campaign's compilation) or cheaper done together (index cases in the
 search index) can be collected instead: inside `batched()`, a listener asks for its `bucket`,
 adds to it, and its flush function gets the bucket once, when the outermost block ends.

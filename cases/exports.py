@@ -83,3 +83,35 @@ def nomination_sheet(*, by, campaign: Campaign) -> bytes:
         "at": timezone.localtime().strftime("%Y-%m-%d %H:%M"),
     }
     return workbook_bytes(_("推荐汇总表"), headers, rows, heading=heading)
+
+
+def formal_check_sheet(*, by, cases: list[Case], campaign: Campaign) -> bytes:
+    """形式审查清单: the cases awaiting the formal check, with their 查重 figures (docs/similarity.md)."""
+    if not permissions.is_staff_role(by):
+        raise Forbidden(_("只有组织方可以下载形式审查清单。"))
+    from similarity.selectors import latest_reports
+
+    reports = latest_reports(c.pk for c in cases)
+
+    def figures(case: Case) -> list:
+        report = reports.get(case.pk)
+        if report is None or report.status != "ready":
+            return [_("检测中") if report else _("未检测"), "", "", "", "", "", ""]
+        ratios = [report.total_ratio, report.max_single_ratio, report.ratio_excluding_own,
+                  report.ratio_excluding_policy, report.ratio_other_units]
+        return [*(f"{r * 100:.1f}%" for r in ratios), _("是") if report.flagged else "",
+                _("是") if report.same_organisation_flagged else ""]
+
+    headers = [_("案例编号"), _("案例名称"), _("省份"), _("所属地区"), _("申报单位"), _("征集方向"), _("推荐排序"),
+               _("总文字复制比"), _("单篇最大文字复制比"), _("去除本单位文字复制比"), _("去除政策引文复制比"),
+               _("他单位案例复制比"), _("查重提示"), _("疑似本单位重复申报")]
+    rows = (
+        [c.pk, c.title, c.province.name, c.region.full_name, c.organisation,
+         c.category.title if c.category else "", c.nomination_rank or "", *figures(c)]
+        for c in cases
+    )
+    audit.record("export", user=by, obj=campaign, details={"export": "formal_check_sheet"})
+    heading = _("%(campaign)s · 形式审查清单 · 导出于 %(at)s") % {
+        "campaign": campaign.title, "at": timezone.localtime().strftime("%Y-%m-%d %H:%M"),
+    }
+    return workbook_bytes(_("形式审查"), headers, rows, heading=heading)

@@ -24,10 +24,6 @@ COUNTED_STATES = frozenset(
 )
 
 
-def _category_code(case: Case) -> str:
-    return case.category.code if case.category_id else ""
-
-
 def nominated(case: Case) -> QuerySet[Case]:
     """The cases holding a place in `case`'s (campaign, province, category), best rank first."""
     return Case.objects.filter(
@@ -39,31 +35,6 @@ def nominated(case: Case) -> QuerySet[Case]:
 def lock_quota(case: Case) -> None:
     """Lock the counter row (created on first use) for the rest of the transaction."""
     lock_quota_for(case.campaign_id, case.province_id, case.category_id)
-
-
-def check_quota(case: Case) -> int:
-    """Raise when the province's places are used up; return the number of places taken."""
-    taken = nominated(case).exclude(pk=case.pk).count()
-    quota = case.campaign.quota_for(case.province_id, _category_code(case))
-    if taken >= quota:
-        category = case.category.title if case.category_id else _("该方向")
-        raise GuardFailed(
-            _("%(province)s在“%(category)s”方向的推荐名额（%(quota)d）已用完。")
-            % {"province": case.province.name, "category": category, "quota": quota}
-        )
-    return taken
-
-
-def parse_rank(raw, *, upper: int) -> int:
-    if raw in (None, ""):
-        return upper
-    try:
-        rank = int(raw)
-    except (TypeError, ValueError):
-        raise GuardFailed(_("推荐排序必须是正整数。")) from None
-    if not 1 <= rank <= upper:
-        raise GuardFailed(_("推荐排序必须在 1 到 %(n)d 之间。") % {"n": upper})
-    return rank
 
 
 def place(case: Case, rank: int) -> None:

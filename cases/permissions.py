@@ -210,3 +210,35 @@ def can_create_submitter_accounts(user, region: Region) -> bool:
 
 def can_manage_campaigns(user) -> bool:
     return is_staff_role(user)
+
+
+# --- 查重 (similarity reports, docs/similarity.md) -------------------------------------------
+
+
+def can_view_similarity(user, case: Case) -> bool:
+    """The report of a submitted case: the secretariat, and the recommender of the case's province
+    (before it nominates). Reviewers never (blind review); submitters check themselves (自查)."""
+    role = role_of(user)
+    if role in {Role.SECRETARIAT, Role.ADMIN}:
+        return True
+    return (
+        role == Role.RECOMMENDER and user.region is not None
+        and case.status != CaseStatus.DRAFT and region_in_scope(user, case.region)
+    )
+
+
+def can_rerun_similarity(user) -> bool:
+    return is_staff_role(user)
+
+
+def can_self_check(user, case: Case | None = None) -> bool:
+    """A submitter checks its own text against published cases before submitting."""
+    if role_of(user) != Role.SUBMITTER or user.region is None:
+        return False
+    return case is None or can_edit_case(user, case)
+
+
+def visible_case_ids(user, case_ids) -> set[int]:
+    """Which of these cases `user` may open: the others are named in reports only as
+    "其他省份未公开案例" (their share still counts in the figures)."""
+    return set(visible_cases(user).filter(pk__in=list(case_ids)).values_list("pk", flat=True))

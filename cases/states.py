@@ -32,3 +32,7 @@ class CampaignStatus(models.TextChoices):
 
 # States in which the submitter's own content may still be edited.
 EDITABLE_STATES = frozenset({CaseStatus.DRAFT, CaseStatus.RETURNED})
+
+# States that hold a place of their tier: shortlisting counts them against the tier's quota
+# (`guards.shortlist`), and the selection page shows them as taken.
+TIER_HOLDING_STATES = frozenset({CaseStatus.SHORTLISTED, CaseStatus.IN_NOTICE, CaseStatus.PUBLISHED})

@@ -73,10 +73,27 @@ REQUIRED_TEXT = {
 }
 
 
+# Every form field `submission_problems` looks at: what the case form marks “提交必填” before saving
+# (a draft may leave them empty; submitting may not).
+NEEDED_TO_SUBMIT = (*REQUIRED_TEXT, "category", "period_start", "scenarios", "key_groups")
+
+
 def submission_problems(case: Case) -> list[str]:
     """Chinese descriptions of everything still missing; empty when the case is complete."""
+    return content_problems(
+        case,
+        needs_category=case.category_id is None and case.campaign.categories.exists(),
+        has_indicators=case.indicators.exists(), has_images=case.images.exists(),
+        has_attachments=case.attachments.exists(),
+    )
+
+
+def content_problems(case: Case, *, needs_category: bool, has_indicators: bool, has_images: bool,
+                     has_attachments: bool) -> list[str]:
+    """`submission_problems` over what the caller knows of the case's related rows (the bulk path
+    knows them from its plans, without a query)."""
     problems: list[str] = []
-    if case.category_id is None and case.campaign.categories.exists():
+    if needs_category:
         problems.append(_("请选择征集方向。"))
     for field, label in REQUIRED_TEXT.items():
         if not str(getattr(case, field) or "").strip():
@@ -87,10 +104,10 @@ def submission_problems(case: Case) -> list[str]:
         problems.append(_("请至少选择一个应用场景。"))
     if not case.key_groups:
         problems.append(_("请至少选择一个重点群体。"))
-    if not case.indicators.exists():
+    if not has_indicators:
         problems.append(_("请至少填写一项成效指标。"))
-    if not case.images.exists():
+    if not has_images:
         problems.append(_("请上传至少一张图片（用作封面）。"))
-    if not case.attachments.exists():
+    if not has_attachments:
         problems.append(_("请上传至少一份佐证材料（PDF 等）。"))
     return problems

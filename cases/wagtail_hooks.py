@@ -69,6 +69,17 @@ def case_admin_css():
     return format_html('<link rel="stylesheet" href="{}">', static("cases/admin/admin.css"))
 
 
+@hooks.register("insert_global_admin_css")
+def form_accessibility_css():
+    return format_html('<link rel="stylesheet" href="{}">', static("cases/admin/forms.css"))
+
+
+@hooks.register("insert_global_admin_js")
+def form_accessibility_js():
+    """Keyboard and screen-reader help on every admin form (docs/accessibility-admin.md)."""
+    return format_html('<script src="{}"></script>', static("cases/admin/forms_a11y.js"))
+
+
 # --- the working pages: 推荐 (recommenders), 活动工作台 (secretariat), 我的评审 (reviewers) ----------
 
 

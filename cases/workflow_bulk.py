@@ -1,35 +1,38 @@
 """The bulk path of the case lifecycle: many new cases along planned transitions, in few queries.
 
 docs/domain.md §4 lets load generators use "a bulk path in that code, as long as it writes the same
-audit records". Every planned step goes through what `workflow.transition` uses: the same specs
-(role, required reason), the same django-fsm methods (so `submit` lands where the campaign says),
-the same nomination bookkeeping (quota, ranks unique and contiguous, extra `rank`), and each step
-writes the CaseTransition row `workflow._move` writes (transition, from, to, by, reason, extra).
+audit records". Every planned step takes what `workflow.transition` takes: the rulebook's checks
+(`transitions.refusal`: state, role, reason) and its step (`transitions.apply`: the guard, the
+django-fsm move, the CaseTransition record). Only the facts differ in origin: the guards ask this
+batch (`_BatchFacts`), whose quotas, tiers, assignments and tallies are read once for the batch
+and kept in memory as the plans move, instead of the database under a row lock; and the
+nomination bookkeeping (ranks unique and contiguous, the `rank` in `extra`) is done in memory.
 Review assignments respect the pool, the load cap and the conflict rules of `review.assignment`,
 scores are checked by `review.scoring`, and the last final score completes the review by itself.
 
 Differences, by design: time is the plan's (`Step.at`), so a campaign of 2022 has a history in
-2022; steps run in time order across all plans, as they would have one by one. No signal is sent
+2022, and the campaign counts as taking submissions inside its window whatever its state today;
+steps run in time order across all plans, as they would have one by one. No signal is sent
 (no notification, e-mail, rendition or audit-log event: nobody performed these actions), and the
 public index is updated once at the end through search's own bulk sync. Content checks that need
-files (cover image, evidence) are not made: load data has no files.
+files (cover image, evidence) are not made: load data has no files. Plans carry no objections,
+so a batch knows of none (`publish` is never held back, `disqualify` is refused by its guard).
 """
 
 from __future__ import annotations
 
 from collections import Counter, defaultdict
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass, field
 from datetime import datetime
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
-from . import editing, nomination
+from . import editing, nomination, transitions
 from .bulk_insert import chunks, insert, insert_rows, plan_times
-from .errors import GuardFailed
-from .guards import deadline_for
+from .bulk_plans import BulkPlanError, BulkResult, Plan, Review, Step
+from .errors import GuardFailed, WorkflowError
 from .models import (
     Case,
     CaseIndicator,
@@ -38,60 +41,18 @@ from .models import (
     ReviewAssignment,
     ReviewerPoolMember,
     ReviewStatus,
+    Tier,
 )
-from .review.assignment import ASSIGNABLE_STATES, conflict_reason
-from .review.scoring import validate_scores
-from .states import CaseStatus
-from .validation import REQUIRED_TEXT
-from .workflow import REASON_REQUIRED, SPECS, _extra, _fsm_method, _possible_from_state, _role_allows
+from .review.assignment import already_assigned, check_assignable
+from .review.scoring import check_in_review, validate_scores
+from .states import TIER_HOLDING_STATES, CaseStatus
+from .validation import content_problems
 
-AUTO_COMPLETE_REASON = "最后一份评分已提交，系统自动完成评审。"  # workflow.complete_review_automatically
-TIER_STATES = (CaseStatus.SHORTLISTED, CaseStatus.IN_NOTICE, CaseStatus.PUBLISHED)
-# Steps the bulk path can't take: they need objections or an import source it does not model.
-UNSUPPORTED = frozenset({"disqualify", "import_published", "complete_review"})
+# Steps the bulk path can't take: an import creates its case (`workflow_import`).
+UNSUPPORTED = frozenset({transitions.IMPORT})
 
 Progress = Callable[[str, int, int], None]
 RECORD_FIELDS = ("case_id", "transition", "from_state", "to_state", "by_id", "at", "reason", "extra")
-
-
-class BulkPlanError(GuardFailed):
-    """A plan the one-by-one path would refuse; nothing has been written."""
-
-
-@dataclass
-class Step:
-    name: str  # "create" (first) or a name of workflow.SPECS
-    by: object | None
-    at: datetime
-    reason: str = ""
-    inputs: dict = field(default_factory=dict)
-
-
-@dataclass
-class Review:
-    reviewer: object  # a reviewer with `region` loaded, in the campaign's pool
-    assigned_at: datetime
-    scores: dict = field(default_factory=dict)
-    comment: str = ""
-    final_at: datetime | None = None  # a final score, submitted then
-
-
-@dataclass
-class Plan:
-    case: Case  # unsaved, in draft, with campaign (object), region (object), created_by and content
-    steps: list[Step]
-    indicators: list[dict] = field(default_factory=list)
-    reviews: list[Review] = field(default_factory=list)
-
-
-@dataclass
-class BulkResult:
-    cases: int = 0
-    transitions: int = 0
-    indicators: int = 0
-    reviews: int = 0
-    published_ids: list[int] = field(default_factory=list)
-    by_state: Counter = field(default_factory=Counter)
 
 
 class _Run:
@@ -115,9 +76,12 @@ class _Run:
         self.campaigns = campaigns
         self.has_categories = {cid: bool(c.categories.all()) for cid, c in campaigns.items()}
 
-    def fail(self, index: int, message: str):
+    def fail(self, index: int, message: str, status: int = 400):
         case = self.plans[index].case
-        raise BulkPlanError(_("第 %(n)d 个案例“%(title)s”：%(message)s") % {"n": index + 1, "title": case.title, "message": message})
+        raise BulkPlanError(
+            _("第 %(n)d 个案例“%(title)s”：%(message)s") % {"n": index + 1, "title": case.title, "message": message},
+            index=index, reason=str(message), refusal_status=status,
+        )
 
     # --- the timeline ---------------------------------------------------------------------
 
@@ -167,116 +131,72 @@ class _Run:
         if step.name == "create":
             self._create(i, step)
             return
-        spec = SPECS.get(step.name)
+        spec = transitions.SPECS.get(step.name)
         if spec is None or step.name in UNSUPPORTED:
             self.fail(i, _("批量路径不支持“%(name)s”。") % {"name": step.name})
-        if not _possible_from_state(case, step.name):
-            self.fail(i, _("案例当前状态为“%(state)s”，不能执行“%(action)s”。")
-                      % {"state": case.get_status_display(), "action": spec.label})
-        if not _role_allows(spec, case, step.by):
-            self.fail(i, _("您的角色无权对该案例执行“%(action)s”。") % {"action": spec.label})
         reason = (step.reason or "").strip()
-        if spec.reason == REASON_REQUIRED and not reason:
-            self.fail(i, _("请填写“%(action)s”的理由。") % {"action": spec.label})
-        self._move(i, spec.name, by=step.by, at=step.at, reason=reason, inputs=dict(step.inputs))
+        refused = transitions.refusal(case, spec, by=step.by, reason=reason)
+        if refused:
+            self.fail(i, refused.message, refused.status)
+        self._move(i, spec, by=step.by, at=step.at, reason=reason, inputs=dict(step.inputs))
 
     def _create(self, i: int, step: Step) -> None:
-        from . import permissions
-
         case = self.plans[i].case
         campaign = case.campaign
-        if not permissions.can_create_case(step.by, case.region) or case.created_by_id != step.by.pk:
-            self.fail(i, _("您只能为本地区及下辖地区创建案例。"))
+        try:
+            transitions.check_creator(step.by, case.region)
+        except WorkflowError as exc:
+            self.fail(i, exc.message, exc.status)
+        if case.created_by_id != step.by.pk:
+            self.fail(i, _("计划中的创建人与案例的创建人不一致。"))
         if not campaign.submission_opens <= step.at <= campaign.submission_closes:
             self.fail(i, _("“%(campaign)s”当时不接受申报。") % {"campaign": campaign.title})
         case.created_at = case.updated_at = step.at
-        self._record(i, "create", "", step.by, step.at, "", {})
+        self._keep(i, transitions.record(case, name="create", from_state="", by=step.by, reason="", extra={}, at=step.at))
 
-    def _move(self, i: int, name: str, *, by, at: datetime, reason: str, inputs: dict) -> None:
+    def _move(self, i: int, spec: transitions.Spec, *, by, at: datetime, reason: str, inputs: dict) -> None:
         case = self.plans[i].case
-        self._guard(i, name, at, inputs)
-        from_state = case.status
-        _fsm_method(case, name)()
-        if name == "submit":
-            case.submitted_at = at
-        if case.status == CaseStatus.PUBLISHED and case.published_at is None:
-            case.published_at = inputs.get("published_at") or at
-        case.updated_at = at
-        self._nomination(i, from_state, inputs)
-        self._tiers(case, from_state)
-        self._record(i, name, from_state, by, at, reason, _extra(inputs))
+        try:
+            record = transitions.apply(case, spec, by=by, at=at, reason=reason, inputs=inputs,
+                                       facts=_BatchFacts(self, i, at), settle=self._settle(i, at))
+        except WorkflowError as exc:
+            self.fail(i, exc.message, exc.status)
+        self._keep(i, record)
 
-    def _record(self, i: int, name: str, from_state: str, by, at: datetime, reason: str, extra: dict) -> None:
-        """`workflow._record`: the same row (an anonymous or missing actor is recorded as none)."""
-        by_id = by.pk if getattr(by, "is_authenticated", False) else None
-        self.records[i].append((name, from_state, self.plans[i].case.status, by_id, at, reason, extra))
+    def _keep(self, i: int, record: CaseTransition) -> None:
+        """The row `workflow.transition` writes, kept as a tuple in RECORD_FIELDS order (after case_id)."""
+        self.records[i].append(
+            (record.transition, record.from_state, record.to_state, record.by_id, record.at, record.reason, record.extra)
+        )
 
-    # --- what the guards check, in memory ------------------------------------------------
+    def _settle(self, i: int, at: datetime):
+        """The batch's bookkeeping after a move: places and ranks, tier tallies, the time."""
 
-    def _guard(self, i: int, name: str, at: datetime, inputs: dict) -> None:
-        case = self.plans[i].case
-        if name == "submit":
-            self._check_submission(i, at)
-        elif name == "recommend":
-            taken = self._check_quota(i)
-            inputs["rank"] = nomination.parse_rank(inputs.get("rank"), upper=taken + 1)
-        elif name == "reopen" and case.campaign.nomination_required:
-            self._check_quota(i)
-        elif name == "start_review":
-            have = sum(1 for a in self.assignments[i] if a.assigned_at <= at)
-            need = case.campaign.reviewers_per_case
-            if have < need:
-                self.fail(i, _("需要分配 %(need)d 位评审专家，目前只有 %(have)d 位。") % {"need": need, "have": have})
-        elif name == "shortlist":
-            tier = self.tiers[case.campaign_id].get(str(inputs.get("tier") or ""))
-            if tier is None:
-                self.fail(i, _("请选择入选等级。"))
-            if self.tier_taken[tier.pk] >= tier.quota:
-                self.fail(i, _("“%(tier)s”名额（%(quota)d）已满。") % {"tier": tier.title, "quota": tier.quota})
-            case.tier = tier
-            inputs["tier"] = tier.code
-        elif name == "open_notice":
-            starts, ends = inputs.get("notice_starts"), inputs.get("notice_ends")
-            if not starts or not ends or ends <= starts:
-                self.fail(i, _("请先设定公示的开始和结束时间。"))
-            case.notice_starts, case.notice_ends = starts, ends
-        elif name == "publish" and case.notice_ends and at <= case.notice_ends:
-            self.fail(i, _("公示期结束后才能发布。"))
+        def settle(case: Case, from_state: str, inputs: dict, _updates: list[str]) -> None:
+            case.updated_at = at
+            self._nomination(i, from_state, inputs)
+            if case.tier_id is not None:
+                held = (case.status in TIER_HOLDING_STATES) - (from_state in TIER_HOLDING_STATES)
+                self.tier_taken[case.tier_id] += held
 
-    def _check_submission(self, i: int, at: datetime) -> None:
-        case = self.plans[i].case
-        if not case.campaign.submission_opens <= at <= deadline_for(case):
-            self.fail(i, _("“%(campaign)s”当时不在申报期内。") % {"campaign": case.campaign.title})
-        missing = [str(label) for name, label in REQUIRED_TEXT.items() if not str(getattr(case, name) or "").strip()]
-        if not case.period_start or not case.scenarios or not case.key_groups or not case._bulk_indicators:
-            missing.append(_("实施时间、应用场景、重点群体或成效指标"))
-        if case.category_id is None and self.has_categories[case.campaign_id]:
-            missing.append(_("征集方向"))
-        if missing:
-            self.fail(i, _("案例内容尚不完整：") + "、".join(missing))
+        return settle
 
-    def _key(self, case: Case) -> tuple:
+    def key(self, case: Case) -> tuple:
         return case.campaign_id, case.province_id, case.category_id
 
-    def _check_quota(self, i: int) -> int:
-        case = self.plans[i].case
-        key = self._key(case)
-        taken = sum(1 for c in self.nominated[key] if c is not case)
+    def quota(self, case: Case) -> int:
+        key = self.key(case)
         if key not in self.quotas:
             code = case.category.code if case.category_id else ""
             self.quotas[key] = case.campaign.quota_for(case.province_id, code)
-        if taken >= self.quotas[key]:
-            self.fail(i, _("%(province)s在该方向的推荐名额（%(quota)d）已用完。")
-                      % {"province": case.region.province.name if case.region.province_id else case.region.name,
-                         "quota": self.quotas[key]})
-        return taken
+        return self.quotas[key]
 
     def _nomination(self, i: int, from_state: str, inputs: dict) -> None:
-        """`workflow._nomination_effects`: places and ranks as cases enter and leave nominations."""
+        """`workflow`'s nomination bookkeeping, in memory: places and ranks as cases enter and leave."""
         case = self.plans[i].case
         counted_before = from_state in nomination.COUNTED_STATES
         counted_now = case.status in nomination.COUNTED_STATES and case.campaign.nomination_required
-        ranked = self.nominated[self._key(case)]
+        ranked = self.nominated[self.key(case)]
         if counted_now and not counted_before:
             rank = inputs.get("rank") or len(ranked) + 1
             ranked.insert(rank - 1, case)
@@ -288,11 +208,6 @@ class _Run:
             case.nomination_rank = None
             _renumber(ranked)
 
-    def _tiers(self, case: Case, from_state: str) -> None:
-        if case.tier_id is None:
-            return
-        self.tier_taken[case.tier_id] += (case.status in TIER_STATES) - (from_state in TIER_STATES)
-
     # --- reviews --------------------------------------------------------------------------
 
     def _assign(self, i: int, review: Review) -> None:
@@ -301,13 +216,12 @@ class _Run:
         member = self.pool.get((campaign.pk, review.reviewer.pk))
         if member is None or not review.reviewer.is_active:
             self.fail(i, _("评审专家“%(name)s”不在本活动的专家库中。") % {"name": review.reviewer.username})
-        if case.status not in ASSIGNABLE_STATES:
-            self.fail(i, _("只有形式审查通过或评审中的案例可以分配评审专家。"))
-        reason = conflict_reason(campaign, review.reviewer, case)
-        if reason:
-            self.fail(i, _("该专家需回避：%(reason)s。") % {"reason": reason})
-        if any(a.reviewer_id == review.reviewer.pk for a in self.assignments[i]):
-            self.fail(i, _("该专家已分配过此案例。"))
+        try:
+            check_assignable(case, review.reviewer)
+            if any(a.reviewer_id == review.reviewer.pk for a in self.assignments[i]):
+                raise already_assigned()
+        except WorkflowError as exc:
+            self.fail(i, exc.message, exc.status)
         if self.load[member.pk] >= member.load_cap:
             self.fail(i, _("评审专家“%(name)s”已达评审上限。") % {"name": review.reviewer.username})
         self.load[member.pk] += 1
@@ -330,12 +244,57 @@ class _Run:
     def _final(self, i: int, review: Review) -> None:
         """`review.scoring.save_review(final=True)`; the last final score completes the review."""
         case = self.plans[i].case
-        if case.status != CaseStatus.IN_REVIEW:
-            self.fail(i, _("该案例当前不在专家评审阶段。"))
+        try:
+            check_in_review(case)
+        except WorkflowError as exc:
+            self.fail(i, exc.message, exc.status)
         assignment = next(a for a in self.assignments[i] if a.reviewer_id == review.reviewer.pk)
         assignment.status = ReviewStatus.FINAL
         if all(a.status == ReviewStatus.FINAL for a in self.assignments[i]):
-            self._move(i, "complete_review", by=None, at=review.final_at, reason=_(AUTO_COMPLETE_REASON), inputs={})
+            self._move(i, transitions.SPECS["complete_review"], by=None, at=review.final_at,
+                       reason=str(transitions.AUTO_COMPLETE_REASON), inputs={})
+
+
+class _BatchFacts:
+    """`guards.Facts` for plan `i` at time `at`, answered from the batch (`_Run`), not the database."""
+
+    campaign_open = True  # inside its window (the guard checks the window against `at`)
+    open_objections = upheld_objections = 0  # plans carry no objections
+
+    def __init__(self, run: _Run, i: int, at: datetime):
+        self.run, self.i, self.now = run, i, at
+        self.case = run.plans[i].case
+
+    @property
+    def content_problems(self) -> list[str]:
+        case = self.case
+        return content_problems(
+            case, needs_category=case.category_id is None and self.run.has_categories[case.campaign_id],
+            has_indicators=bool(case._bulk_indicators), has_images=True, has_attachments=True,  # no files
+        )
+
+    @property
+    def quota(self) -> int:
+        return self.run.quota(self.case)
+
+    @property
+    def quota_taken(self) -> int:
+        return sum(1 for c in self.run.nominated[self.run.key(self.case)] if c is not self.case)
+
+    def tier(self, code: str) -> Tier | None:
+        return self.run.tiers[self.case.campaign_id].get(code)
+
+    def tier_taken(self, tier: Tier) -> int:
+        return self.run.tier_taken[tier.pk]
+
+    @property
+    def reviewers_assigned(self) -> int:
+        return sum(1 for a in self.run.assignments[self.i] if a.assigned_at <= self.now)
+
+    @property
+    def reviews_pending(self) -> int | None:
+        active = [a for a in self.run.assignments[self.i] if a.assigned_at <= self.now]
+        return sum(1 for a in active if a.status != ReviewStatus.FINAL) if active else None
 
 
 def _renumber(ordered: list[Case]) -> None:
@@ -394,6 +353,14 @@ def create_many(plans: list[Plan], *, chunk: int = 2000, progress: Progress | No
     return result
 
 
+def simulate(plans: list[Plan]) -> list[list[tuple]]:
+    """The plans run in memory only (a dry run): per plan its history rows, as tuples in
+    RECORD_FIELDS order after `case_id`, or BulkPlanError as `create_many` would raise it."""
+    run = _Run(plans)
+    run.run()
+    return run.records
+
+
 def _category_code(run: _Run, campaign_id: int, category_id: int | None) -> str:
     if category_id is None:
         return ""
@@ -410,4 +377,4 @@ def index_published(case_ids: list[int], progress: Progress | None = None, batch
             progress("index", min(start + batch, len(case_ids)), len(case_ids))
 
 
-__all__ = ["BulkPlanError", "BulkResult", "Plan", "Review", "Step", "create_many", "index_published"]
+__all__ = ["BulkPlanError", "BulkResult", "Plan", "Review", "Step", "create_many", "index_published", "simulate"]

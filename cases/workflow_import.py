@@ -1,11 +1,13 @@
 """`workflow.import_published` for many cases at once: the import of thousands of past results.
 
-Per case it takes the one-by-one path's steps: staff only; the model's validation (`full_clean`:
-lengths, formats, codes, text normalisation); the `import_published` guard (a finished campaign,
-a source); the django-fsm move to `published`; `published_at` from the row or now; province
-and prefecture from the region; the indicators parsed as an edit parses them; the history row
-"导入：<source>" with the same `extra`; and, after commit, `case_transitioned` for every case, so
-the audit log, the search index, renditions, the compilation and the front cache hear of each.
+Per case it takes the one-by-one path's checks and step: staff only (`transitions.check_importer`);
+the model's validation (`full_clean`: lengths, formats, codes, text normalisation); then
+`transitions.apply`, the step every path takes: the `import_published` guard (a finished
+campaign, a source), the django-fsm move to `published`, `published_at` from the row or now, and
+the history row "导入：<source>" with the same `extra`. Province and prefecture come from the
+region; the indicators are parsed as an edit parses them; after commit `case_transitioned` is
+sent for every case, so the audit log, the search index, renditions, the compilation and the
+front cache hear of each.
 
 What differs is only how it is written: a few multi-row INSERTs for all cases, their history and
 their indicators instead of about fifteen queries per case, and the foreign keys are not looked
@@ -25,10 +27,11 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from . import editing, guards, permissions
-from .errors import Forbidden, GuardFailed, WorkflowError
+from . import editing, transitions
+from .errors import GuardFailed, WorkflowError
+from .facts import CaseFacts
 from .models import Campaign, Case, CaseIndicator, CaseTransition, Tier
-from .workflow import STAFF, _extra, _fsm_method, case_transitioned
+from .signals import case_transitioned
 
 # Checked by the caller, who loaded these objects: full_clean would query each one again.
 LOADED_RELATIONS = ("campaign", "region", "category", "tier", "created_by")
@@ -60,19 +63,13 @@ def _prepare(item: ImportItem, by, now: datetime) -> tuple[Case, CaseTransition,
     if case.campaign is None or case.region_id is None:
         raise GuardFailed(_("缺少征集活动或所属地区。"))
     case.full_clean(exclude=LOADED_RELATIONS)
-    inputs = {"source": item.source, "published_at": item.published_at}
-    guards.import_published(case, by, inputs)
-    from_state = case.status
-    _fsm_method(case, "import_published")()
-    case.published_at = case.published_at or item.published_at or now
+    record = transitions.apply(
+        case, transitions.SPECS[transitions.IMPORT], by=by, at=now, reason=transitions.import_reason(item.source),
+        inputs={"source": item.source, "published_at": item.published_at}, facts=CaseFacts(case, now),
+    )
     region = case.region
     case.province_id = region.province_id or region.code
     case.prefecture_id = region.prefecture_id
-    record = CaseTransition(
-        transition="import_published", from_state=from_state, to_state=case.status,
-        by=by if getattr(by, "is_authenticated", False) else None,
-        reason=_("导入：%(source)s") % {"source": item.source}, extra=_extra(inputs),
-    )
     return case, record, editing.parse_indicators(rows) if rows else []
 
 
@@ -80,8 +77,7 @@ def import_published_many(
     *, by, items: list[ImportItem], progress: Callable[[int, int], None] | None = None
 ) -> list[Case]:
     """The cases of `items`, published with their history; raises ItemRefused before writing."""
-    if permissions.role_of(by) not in STAFF:
-        raise Forbidden(_("只有组织方可以导入案例。"))
+    transitions.check_importer(by)
     now = timezone.now()
     prepared = []
     for index, item in enumerate(items):
@@ -108,6 +104,6 @@ def import_published_many(
 
 
 def _announce(cases: list[Case], records: list[CaseTransition]) -> None:
-    """What `workflow._record` queues per transition, for each case in order."""
+    """What `workflow.transition` announces per transition, for each case in order."""
     for case, record in zip(cases, records, strict=True):
         case_transitioned.send(sender=Case, case=case, record=record)

@@ -6,6 +6,7 @@ from wagtail.documents import urls as wagtaildocs_urls
 
 from cases import urls as case_file_urls
 from cases.api import urls as api_urls
+from search.admin_views import health_view
 from website import urls as website_urls
 from website import urls_data as website_data_urls
 
@@ -15,6 +16,7 @@ urlpatterns = [
     path("files/", include(case_file_urls)),
     path("api/v1/", include(api_urls)),
     re_path(r"^api/(?P<rest>.*)$", api_urls.not_found),  # every other /api/ path: a JSON 404
+    path("health/search", health_view, name="search_health"),
     path("", include(website_data_urls)),
     path("", include(website_urls)),
 ]

@@ -6,7 +6,7 @@ class NotificationsConfig(AppConfig):
     verbose_name = "通知"
 
     def ready(self) -> None:
-        from cases.workflow import case_transitioned
+        from cases.signals import case_transitioned
 
         from .services import on_case_transitioned
 

@@ -6,6 +6,7 @@ class SearchConfig(AppConfig):
     verbose_name = "检索"
 
     def ready(self) -> None:
+        from . import checks  # noqa: F401
         from .indexing import connect
 
         connect(self)

@@ -1,9 +1,12 @@
 """The Elasticsearch index of published cases (elasticsearch.dsl): mapping, analyzers, queries.
 
-Text fields use the Chinese analyzer named by `SEARCH_ES_ANALYZER`: the built-in `cjk`
-(character bigrams, no plugin needed) by default, or `smartcn` / IK (`ik_max_word` at index
+Text fields use the Chinese analyzer named by `SEARCH_ES_ANALYZER`: `cjk` (character bigrams,
+no plugin needed; our own `cjk_fragments`, which is the built-in `cjk` analyzer without its
+English stop words, so "IT培训" keeps "it") by default, or `smartcn` / IK (`ik_max_word` at index
 time, `ik_smart` at search time) where the cluster has the plugin. Word analyzers miss
 fragments that cut across words, so with them a `.bigrams` subfield keeps the bigrams too.
+`MAPPING_VERSION` names this mapping: an index built for another version or analyzer is not
+searched (search/backends/es_index.py) until `search_reindex` rebuilds it.
 Short fields also get a `.chars` subfield (one token per character): a phrase query on it is
 an exact substring search, which makes one-character queries and short fragments work.
 
@@ -30,30 +33,47 @@ from elasticsearch.dsl import (
 )
 from elasticsearch.dsl.query import Query
 
-from . import es_synonyms
+from . import conf, es_synonyms
 from .extract import CaseText, suggestion_inputs
 from .query import DIMENSIONS, SearchQuery
-from .segment import needed, runs
+from .segment import analyse
 
+# Bump when the mapping or the analysis changes: indexes built before are then reported as
+# drifted and not searched until `search_reindex` (docs/search.md, "Changing the analyzer").
+MAPPING_VERSION = 3  # 3: the synonym search analyzer
 CJK_FRAGMENTS = analyzer("cjk_fragments", tokenizer="standard", filter=["cjk_width", "lowercase", "cjk_bigram"])
 CHARS = analyzer("cjk_chars", tokenizer="standard", filter=["cjk_width", "lowercase"])
+# Completion: the whole title or project name as one token, digits and Latin letters kept
+# ("2025年…", "5G…"; the `simple` analyzer dropped everything but letters).
+SUGGEST = analyzer("suggest_plain", tokenizer="keyword", filter=["cjk_width", "lowercase"])
 # (index analyzer, search analyzer) per setting.
-ANALYZER_PAIRS = {"cjk": ("cjk", "cjk"), "smartcn": ("smartcn", "smartcn"), "ik_max_word": ("ik_max_word", "ik_smart")}
+ANALYZER_PAIRS = {
+    "cjk": (CJK_FRAGMENTS, CJK_FRAGMENTS),
+    "smartcn": ("smartcn", "smartcn"),
+    "ik_max_word": ("ik_max_word", "ik_smart"),
+}
 FIELD_BOOSTS = {"title": 4, "summary": 2, "about": 1.5, "body": 1}
+MAIN_FIELDS = ("title", "summary", "about", "body")
 SHORT_FIELDS = ("title", "summary", "about")
-MINIMUM_SHOULD_MATCH = "3<75%"
 HIGHLIGHT_FRAGMENT = 120
+# Facet buckets per dimension: more than any dimension has (34 provinces, years, campaigns).
+FACET_SIZE = 1000
+
+
+def analyzers(analyzer_name: str) -> tuple:
+    """(index analyzer, search analyzer) of the text fields for one setting. At search time:
+    the setting's own search analysis followed by the synonym dictionary (search/es_synonyms.py)."""
+    return ANALYZER_PAIRS[analyzer_name][0], es_synonyms.search_analyzer(analyzer_name)
 
 
 def _text(analyzer_name: str, *, chars: bool) -> Text:
-    index_analyzer, _search = ANALYZER_PAIRS[analyzer_name]
+    index_analyzer, search_analyzer = analyzers(analyzer_name)
     subfields = {}
     if chars:
         subfields["chars"] = Text(analyzer=CHARS)
     if analyzer_name != "cjk":
         subfields["bigrams"] = Text(analyzer=CJK_FRAGMENTS)
-    # At search time the same analysis plus the synonym dictionary (search/es_synonyms.py).
-    return Text(analyzer=index_analyzer, search_analyzer=es_synonyms.search_analyzer(analyzer_name), fields=subfields)
+    return Text(analyzer=index_analyzer, search_analyzer=search_analyzer, fields=subfields)
 
 
 @cache
@@ -75,13 +95,13 @@ def document_class(analyzer_name: str = "cjk") -> type[Document]:
         "year": Integer(),
         "published_at": Date(default_timezone="Asia/Shanghai"),
         "digest": Keyword(index=False, doc_values=False),
-        "suggest": Completion(analyzer="simple", preserve_separators=False, preserve_position_increments=False),
+        "suggest": Completion(analyzer=SUGGEST, preserve_separators=False, preserve_position_increments=False),
     }
     return type(f"CaseDocument_{analyzer_name}", (Document,), attrs)
 
 
 def index_settings() -> dict:
-    return {"number_of_shards": 1, "number_of_replicas": 0, "max_result_window": 10_000}
+    return {"number_of_shards": conf.shards(), "number_of_replicas": conf.replicas(), "max_result_window": 10_000}
 
 
 def make_document(text: CaseText, analyzer_name: str = "cjk") -> Document:
@@ -119,33 +139,40 @@ def _fields(names, suffix: str = "") -> list[str]:
     return [f"{n}{suffix}^{FIELD_BOOSTS[n]}" for n in names]
 
 
+def _all_of(terms, fields: list[str]) -> Query:
+    """Every term in some field of the case (terms are bigrams or Latin/digit tokens)."""
+    return Q("multi_match", query=" ".join(sorted(terms)), type="cross_fields", fields=fields, operator="and")
+
+
 def text_query(text: str, analyzer_name: str = "cjk") -> Query:
     """The relevance query for a user's words; `text` is only ever a value.
 
-    The match rules mirror the database backend: the text is split into runs (of Chinese
-    characters, or of Latin letters and digits); each run must match — most of its tokens in
-    any field, or as an exact substring of a short field — and all runs are required up to
-    three, three quarters of them beyond. Phrase matches only add to the score.
+    The match rules are the database backend's (`search.segment.analyse`), term for term: the
+    text is split into runs (of Chinese characters, or of Latin letters and digits); a run
+    matches a case that has all its bigrams (or its token), in any field, or, for a sentence-like
+    run that jieba splits into words, enough of those words (question words not required); a
+    single Chinese character must be in a short field. All runs are required up to three, three
+    quarters of them beyond. Phrase matches of the whole text only add to the score.
     """
-    parts = list(dict.fromkeys(run for run, _han in runs(text)))
-    if not parts:
+    aq = analyse(text)
+    if not aq.groups:
         return Q("match_none")
-    main = ("title", "summary", "about", "body")
+    # The fields holding bigrams: the main fields with `cjk`, their `.bigrams` with a word analyzer.
+    grams = _fields(MAIN_FIELDS, "" if analyzer_name == "cjk" else ".bigrams")
+    chars = _fields(SHORT_FIELDS, ".chars")
 
-    def part_query(part: str) -> Query:
-        should = [
-            Q("multi_match", query=part, type="cross_fields", fields=_fields(main), operator="or",
-              minimum_should_match=MINIMUM_SHOULD_MATCH),
-            Q("multi_match", query=part, type="phrase", fields=_fields(SHORT_FIELDS, ".chars")),
-        ]
-        if analyzer_name != "cjk":
-            should.append(Q("multi_match", query=part, type="cross_fields", fields=_fields(main, ".bigrams"),
-                            operator="or", minimum_should_match=MINIMUM_SHOULD_MATCH))
+    def group_query(group) -> Query:
+        if len(group.phrase) == 1 and len(only := next(iter(group.phrase))) == 1 and not only.isascii():
+            return Q("multi_match", query=only, type="phrase", fields=chars)
+        should = [_all_of(group.phrase, grams)]
+        if group.words:
+            should.append(Q("bool", should=[_all_of(word, grams) for word in group.words],
+                            minimum_should_match=group.words_needed))
         return Q("bool", should=should, minimum_should_match=1)
 
-    matches = Q("bool", should=[part_query(p) for p in parts], minimum_should_match=needed(len(parts)))
+    matches = Q("bool", should=[group_query(g) for g in aq.groups], minimum_should_match=aq.groups_needed)
     boosts = [
-        Q("multi_match", query=text, type="phrase", fields=_fields(SHORT_FIELDS, ".chars"), boost=2),
+        Q("multi_match", query=text, type="phrase", fields=chars, boost=2),
         Q("multi_match", query=text, type="phrase", fields=_fields(("title", "summary", "body"))),
     ]
     return Q("bool", must=[matches], should=boosts)
@@ -160,7 +187,7 @@ def sort_for(query: SearchQuery) -> list:
 class CaseSearch(FacetedSearch):
     """Text, filters and facets in one request: a facet's counts ignore its own filter."""
 
-    facets = {dim: TermsFacet(field=dim, size=100) for dim in DIMENSIONS}
+    facets = {dim: TermsFacet(field=dim, size=FACET_SIZE) for dim in DIMENSIONS}
     fields = ["title", "summary", "body"]
 
     def __init__(self, query: SearchQuery, *, index: str, using, analyzer_name: str = "cjk"):

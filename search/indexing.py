@@ -1,6 +1,6 @@
 """Keeping the indexes in step with the case lifecycle.
 
-After a transition commits (`cases.workflow.case_transitioned`), and after a published case
+After a transition commits (`cases.signals.case_transitioned`), and after a published case
 is edited, the case is synced: indexed if it is published, removed otherwise. The database
 index is updated at once (it is the fallback and cheap); Elasticsearch work is queued as a
 `PendingIndexOp` row first and then done by a task, so work that fails (cluster down) stays
@@ -22,7 +22,7 @@ from cases.models import Case
 
 from . import conf
 from .backends import BackendUnavailable, database_backend, elasticsearch_backend
-from .extract import searchable_cases
+from .extract import case_text, searchable_cases
 from .models import CaseIndex, PendingIndexOp
 
 logger = logging.getLogger(__name__)
@@ -85,38 +85,80 @@ def elasticsearch_enabled() -> bool:
 
 
 def queue(case_ids: Iterable[int]) -> None:
-    """Record Elasticsearch work before trying it, so nothing is lost if the attempt fails."""
+    """Record Elasticsearch work before trying it, so nothing is lost if the attempt fails.
+    A case synced again is tried again, even one parked after a refusal."""
     now = timezone.now()
     for case_id in case_ids:
-        PendingIndexOp.objects.update_or_create(case_id=case_id, defaults={"requested_at": now})
+        PendingIndexOp.objects.update_or_create(case_id=case_id, defaults={"requested_at": now, "parked_at": None})
+
+
+def requeue(reasons: dict[int, str]) -> None:
+    """Cases whose write must be tried again (429, 5xx, no index yet), with the reason."""
+    now = timezone.now()
+    for case_id, reason in reasons.items():
+        PendingIndexOp.objects.update_or_create(
+            case_id=case_id, defaults={"requested_at": now, "last_error": reason[:2000], "parked_at": None})
+
+
+def park(reasons: dict[int, str]) -> None:
+    """Cases Elasticsearch refused for good: kept with the reason, skipped by the queue."""
+    if not reasons:
+        return
+    now = timezone.now()
+    for case_id, reason in reasons.items():
+        PendingIndexOp.objects.update_or_create(
+            case_id=case_id, defaults={"requested_at": now, "last_error": reason[:2000], "parked_at": now})
+    logger.error("search: Elasticsearch refused %d case(s) for good (parked): %s", len(reasons),
+                 "; ".join(f"{cid}: {why}" for cid, why in list(reasons.items())[:5]))
 
 
 def flush_pending(limit: int = FLUSH_BATCH) -> tuple[int, int]:
-    """Apply queued Elasticsearch work, oldest first; returns (done, still pending)."""
-    from .service import breaker
+    """Apply queued Elasticsearch work, oldest first; returns (done, still pending).
 
-    ops = list(PendingIndexOp.objects.all()[:limit])
+    A failure here never changes which backend answers searches. While a full rebuild runs,
+    the rows are applied (to the index searches use now) but kept: the rebuild replays them
+    against its new index after the swap."""
+    from . import health
+    from .backends import BackendError
+    from .backends.es_bulk import version_stamp
+    from .backends.es_index import RebuildLock
+
+    waiting = PendingIndexOp.objects.filter(parked_at__isnull=True)
+    ops = list(waiting[:limit])
     if not ops or not elasticsearch_enabled():
-        return 0, PendingIndexOp.objects.count()
+        return 0, waiting.count()
     started = timezone.now()
     ids = [op.case_id for op in ops]
-    published = list(searchable_cases().filter(pk__in=ids))
-    gone = set(ids) - {c.pk for c in published}
     try:
         es = elasticsearch_backend()
-        es.index_cases(published)
-        es.remove_cases(gone)
-    except BackendUnavailable as exc:
-        breaker.trip()
-        logger.warning("search: Elasticsearch work for %d case(s) postponed: %s", len(ids), exc)
+        version = version_stamp()  # before reading the cases: "this state or a newer one"
+        published = [case_text(c) for c in searchable_cases().filter(pk__in=ids)]
+        outcome = es.write(published, set(ids) - {t.case_id for t in published}, version)
+    except (BackendUnavailable, BackendError) as exc:
+        health.record_write_failure(exc)
         PendingIndexOp.objects.filter(pk__in=[op.pk for op in ops]).update(
             last_error=str(exc)[:2000], attempts=F("attempts") + 1
         )
-        return 0, PendingIndexOp.objects.count()
-    # Keep rows re-queued since we read the cases: they need another pass.
-    PendingIndexOp.objects.filter(pk__in=[op.pk for op in ops], requested_at__lte=started).delete()
-    breaker.reset()
-    return len(ops), PendingIndexOp.objects.count()
+        return 0, waiting.count()
+    for case_id, reason in outcome.retry.items():
+        PendingIndexOp.objects.filter(case_id=case_id).update(last_error=reason[:2000], attempts=F("attempts") + 1)
+    park(outcome.parked)
+    finished = set(ids) - set(outcome.retry) - set(outcome.parked)
+    if RebuildLock.running() is None:
+        # Keep rows re-queued since we read the cases: they need another pass.
+        PendingIndexOp.objects.filter(case_id__in=finished, requested_at__lte=started, parked_at__isnull=True).delete()
+    return len(finished), waiting.count()
+
+
+def replay_queue(limit: int = FLUSH_BATCH) -> int:
+    """Apply the whole queue (after a rebuild's swap), batch after batch, until it stops shrinking."""
+    total, before = 0, None
+    while True:
+        done, pending = flush_pending(limit)
+        total += done
+        if not pending or not done or pending == before:
+            return total
+        before = pending
 
 
 @task()
@@ -139,7 +181,7 @@ def build_if_empty(sender, *, using: str = "default", **kwargs) -> None:
 def connect(app_config) -> None:
     from django.db.models.signals import post_migrate, post_save
 
-    from cases.workflow import case_transitioned
+    from cases.signals import case_transitioned
 
     case_transitioned.connect(on_case_transitioned, dispatch_uid="search.case_transitioned")
     post_save.connect(on_case_saved, sender=Case, dispatch_uid="search.case_saved")

@@ -8,10 +8,11 @@ from django.db.models import QuerySet
 
 from cases.models import Case
 
-from .backends import BackendUnavailable, Progress, database_backend, elasticsearch_backend
+from .backends import BackendError, BackendUnavailable, Progress, database_backend, elasticsearch_backend
 from .extract import case_text, searchable_cases
-from .indexing import elasticsearch_enabled, flush_pending
+from .indexing import elasticsearch_enabled, replay_queue
 from .models import PendingIndexOp
+from .probes import Probe, compare
 
 
 @dataclass
@@ -22,12 +23,17 @@ class Report:
     extra: list[int] = field(default_factory=list)
     stale: list[int] = field(default_factory=list)
     pending: int = 0
+    parked: dict[int, str] = field(default_factory=dict)
     error: str = ""
+    index_problem: str = ""  # not built, half-built, or built for another mapping/analyzer
+    probes: list[Probe] = field(default_factory=list)
     fixed: bool = False
 
     @property
     def ok(self) -> bool:
-        return not (self.missing or self.extra or self.stale or self.pending or self.error)
+        failed = [p for p in self.probes if not p.ok and not p.warning]
+        return not (self.missing or self.extra or self.stale or self.pending or self.parked or self.error
+                    or self.index_problem or failed)
 
 
 def available_backends(requested: str = "all") -> list[str]:
@@ -51,10 +57,8 @@ def reindex(name: str, progress: Progress | None = None, *, cases: QuerySet[Case
     if name == "database":
         done = database_backend().rebuild(cases, total, progress, prune=not partial)
     else:
+        # Work queued before and during the rebuild is replayed by it (es_rebuild.py).
         done = elasticsearch_backend().rebuild(cases.iterator(chunk_size=200), total, progress)
-    if name == "elasticsearch":
-        # Everything queued before the rebuild is now reflected in the new index.
-        PendingIndexOp.objects.all().delete()
     return done
 
 
@@ -94,15 +98,33 @@ def _check_database(published: dict[int, str], fix: bool) -> Report:
 
 
 def _check_elasticsearch(published: dict[int, str], fix: bool) -> Report:
+    """The index state, its content against the cases, the queue, and real query probes."""
     report = Report("elasticsearch")
     try:
         es = elasticsearch_backend()
+        state = es.state(fresh=True)
+        if fix and not state.ready:
+            reindex("elasticsearch")  # not built, half-built or drifted: only a full build fixes it
+            report.fixed = True
+            state = es.state(fresh=True)
+        report.index_problem = state.problem
         if fix:
-            flush_pending()
+            replay_queue()
         _compare(report, published, es.digests())
         if fix and (report.missing or report.extra or report.stale):
             _repair(es, report)
-    except BackendUnavailable as exc:
+        if state.ready and published:
+            report.probes = _probe(es, published)
+    except (BackendUnavailable, BackendError) as exc:
         report.error = str(exc)
-    report.pending = PendingIndexOp.objects.count()
+    report.pending = PendingIndexOp.objects.filter(parked_at__isnull=True).count()
+    report.parked = dict(PendingIndexOp.objects.filter(parked_at__isnull=False).values_list("case_id", "last_error"))
     return report
+
+
+def _probe(es, published: dict[int, str]) -> list[Probe]:
+    """Probe with the newest published case (a fresh one shows indexing lag too)."""
+    newest = searchable_cases().order_by("-published_at", "-pk").first()
+    if newest is None:
+        return []
+    return compare(es, database_backend(), case_id=newest.pk, title=newest.title, expected_total=len(published))

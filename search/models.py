@@ -82,6 +82,10 @@ class PendingIndexOp(models.Model):
     requested_at = models.DateTimeField()
     attempts = models.PositiveIntegerField(default=0)
     last_error = models.TextField(blank=True)
+    # Set when Elasticsearch refused the document for good (a 4xx such as a mapping error):
+    # the row is kept with its reason for the secretariat's report and skipped by the queue,
+    # so one bad case never blocks the others. Syncing the case again (an edit) un-parks it.
+    parked_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         ordering = ["created_at", "pk"]

@@ -1,8 +1,12 @@
 """The public entry points of the search: `search_cases`, `related_cases`, `suggest`.
 
-Elasticsearch answers when it is configured and up; otherwise the database backend does,
-and the results say so (`backend`). After a failure Elasticsearch is left alone for a short
-while (`SEARCH_ES_RETRY_AFTER`), so an outage costs one timeout, not one per request.
+Elasticsearch answers when it is configured, up and its index complete; otherwise the
+database backend does, and the results say so (`backend`). Whatever goes wrong, the public
+search answers: only an unreachable cluster (connection refused, timeout, 5xx, 429) makes the
+service leave Elasticsearch alone for a while (`SEARCH_ES_RETRY_AFTER`), so an outage costs one
+timeout, not one per request; every other fault (a 4xx, TLS refused, a bad setting, an index not
+built or built for another analyzer, a bug in the adapter) is answered from the database for this
+request, logged at error level and counted (`search.health`, docs/search.md "Monitoring").
 """
 
 from __future__ import annotations
@@ -15,8 +19,8 @@ from typing import TypeVar
 
 from cases.models import Case
 
-from . import conf, correction
-from .backends import BackendUnavailable, SearchBackend, database_backend, elasticsearch_backend
+from . import conf, correction, health
+from .backends import BackendError, BackendUnavailable, SearchBackend, database_backend, elasticsearch_backend
 from .facets import check_codes
 from .query import SearchHit, SearchQuery, SearchResults
 
@@ -50,29 +54,21 @@ def elasticsearch_configured() -> bool:
     return conf.backend_name() == "elasticsearch"
 
 
-def backends() -> list[SearchBackend]:
-    """The backends to try, in order: Elasticsearch first when configured and not known down."""
-    chain: list[SearchBackend] = []
-    if elasticsearch_configured() and not breaker.is_open():
-        chain.append(elasticsearch_backend())
-    chain.append(database_backend())
-    return chain
-
-
 def _answer(call: Callable[[SearchBackend], T]) -> T:
-    """The first backend's answer; Elasticsearch failing (or misbehaving) hands over to the database."""
-    chain = backends()
-    for backend in chain[:-1]:
+    """Elasticsearch's answer, or the database's when Elasticsearch cannot give one."""
+    if elasticsearch_configured() and not breaker.is_open():
         try:
-            return call(backend)
+            return call(elasticsearch_backend())
         except BackendUnavailable as exc:
             breaker.trip()
-            logger.warning("search: %s unavailable (%s); answering from the database backend", backend.name, exc)
-        except Exception:
+            health.record_fallback(exc.kind, f"elasticsearch unavailable, answering from the database: {exc}")
+        except BackendError as exc:
+            health.record_fallback(exc.kind, str(exc))
+        except Exception as exc:
             # A bug in the adapter must not take the public search down: log it loudly, fall back.
-            breaker.trip()
-            logger.exception("search: %s failed; answering from the database backend", backend.name)
-    return call(chain[-1])
+            logger.exception("search: elasticsearch failed; answering from the database backend")
+            health.record_fallback("response", repr(exc))
+    return call(database_backend())
 
 
 def search_cases(query: SearchQuery) -> SearchResults:

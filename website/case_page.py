@@ -179,7 +179,7 @@ def connect() -> None:
         CaseLink,
         Tier,
     )
-    from cases.workflow import case_transitioned
+    from cases.signals import case_transitioned
 
     case_transitioned.connect(on_case_transitioned, dispatch_uid="website.case_page.transitioned")
     post_save.connect(on_case_changed, sender=Case, dispatch_uid="website.case_page.case")

@@ -149,7 +149,7 @@ def schedule(case_id: int, *, shown_only: bool = False) -> None:
 
 
 def on_case_transitioned(sender, *, case: Case, record, **kwargs) -> None:
-    """Runs after commit (cases.workflow): into or out of a publicly shown state."""
+    """Runs after commit (cases.signals.case_transitioned): into or out of a publicly shown state."""
     if record.to_state in SHOWN_STATES or record.from_state in SHOWN_STATES:
         schedule(case.pk)
 
@@ -183,7 +183,7 @@ def connect() -> None:
     from django.db.models.signals import post_delete, post_save
 
     from cases.models import Adoption, Campaign, CaseAttachment, CaseImage, CaseLink
-    from cases.workflow import case_transitioned
+    from cases.signals import case_transitioned
 
     case_transitioned.connect(on_case_transitioned, dispatch_uid="website.frontcache.transitioned")
     post_save.connect(on_case_saved, sender=Case, dispatch_uid="website.frontcache.case")

@@ -103,7 +103,7 @@ def on_image_saved(sender, *, instance: CaseImage, **kwargs) -> None:
 def connect() -> None:
     from django.db.models.signals import post_save
 
-    from cases.workflow import case_transitioned
+    from cases.signals import case_transitioned
 
     case_transitioned.connect(on_case_transitioned, dispatch_uid="website.renditions")
     post_save.connect(on_image_saved, sender=CaseImage, dispatch_uid="website.image_renditions")

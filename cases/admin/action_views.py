@@ -96,6 +96,11 @@ class CaseFilesView(CaseObjectMixin, WagtailAdminTemplateMixin, TemplateView):
 
     def _invalid(self, **forms):
         messages.error(self.request, _("上传未成功，请按提示修改后重新上传。"))
+        for form in forms.values():
+            # A browser never keeps a chosen file across a page load: say so where the file is chosen.
+            what = _("图片文件") if isinstance(form, ImageUploadForm) else _("附件文件")
+            again = _("请重新选择%(what)s：页面重新打开后，浏览器不会保留上次选择的文件。") % {"what": what}
+            form.fields["file"].help_text = form["file"].help_text = again  # the bound field keeps its own copy
         return self.render_to_response(self.get_context_data(**forms), status=200)
 
     def _upload_image(self, request):

@@ -11,10 +11,18 @@ from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 from wagtail.admin import messages
 
-from .. import preview, selectors, workflow
+from .. import exports, preview, selectors, workflow
 from ..models import Campaign, Case
 from ..states import CaseStatus
-from .common import AdminPage, CampaignDeskMixin, StaffOnlyMixin, int_list, refusal_messages, with_next
+from .common import (
+    AdminPage,
+    CampaignDeskMixin,
+    StaffOnlyMixin,
+    int_list,
+    refusal_messages,
+    with_next,
+    xlsx_response,
+)
 
 
 def case_list_url(**filters) -> str:
@@ -111,11 +119,19 @@ class FormalCheckView(CampaignDeskMixin, AdminPage):
         context = super().get_context_data(**kwargs)
         here = self.request.get_full_path()
         user = self.request.user
+        from similarity.selectors import latest_reports, similarity_sort_key
+
+        cases = list(self.cases())
+        reports = latest_reports(c.pk for c in cases)
+        sort = self.request.GET.get("sort", "")
+        if sort == "similarity":
+            cases.sort(key=lambda c: similarity_sort_key(reports.get(c.pk)))
         rows = []
-        for case in self.cases():
+        for case in cases:
             names = {s.name for s in workflow.available_transitions(case, user)}
             rows.append({
                 "case": case,
+                "similarity": reports.get(case.pk),
                 "can_pass": "pass_check" in names,
                 "links": [
                     {"label": workflow.SPECS[name].label,
@@ -123,8 +139,10 @@ class FormalCheckView(CampaignDeskMixin, AdminPage):
                     for name in ("fail_check", "return_for_revision") if name in names
                 ],
             })
-        context.update(rows=rows, categories=list(self.campaign.categories.all()),
-                       category=self.request.GET.get("category", ""))
+        category = self.request.GET.get("category", "")
+        sheet_url = reverse("desk:check_xlsx", args=[self.campaign.pk])
+        context.update(rows=rows, categories=list(self.campaign.categories.all()), category=category, sort=sort,
+                       sheet_url=sheet_url + (f"?{urlencode({'category': category})}" if category else ""))
         return context
 
     def post(self, request, *args, **kwargs):
@@ -152,3 +170,14 @@ class FormalCheckView(CampaignDeskMixin, AdminPage):
             messages.success(request, _("已有 %(n)d 个案例通过形式审查。") % {"n": len(result.done)})
         refusal_messages(request, result.refused, titles)
         return self.redirect_here()
+
+
+class FormalCheckSheetView(FormalCheckView):
+    """形式审查清单 (.xlsx): the cases of the page, with their 查重 figures."""
+
+    def get(self, request, *args, **kwargs):
+        content = exports.formal_check_sheet(by=request.user, cases=list(self.cases()), campaign=self.campaign)
+        return xlsx_response(
+            content, _("%(campaign)s-形式审查清单.xlsx") % {"campaign": self.campaign.title},
+            f"formal-check-{self.campaign.pk}.xlsx",
+        )

@@ -130,6 +130,10 @@ def campaign_edit_handler() -> TabbedInterface:
                     FieldRowPanel([FieldPanel("submission_opens"), FieldPanel("submission_closes")]),
                     FieldPanel("time_zone"),
                     InlinePanel("categories", label=gettext_lazy("征集方向"), heading=gettext_lazy("征集方向")),
+                    MultiFieldPanel(
+                        [FieldPanel("similarity_min_run"), FieldPanel("similarity_threshold")],
+                        heading=gettext_lazy("查重"),
+                    ),
                 ],
                 heading=gettext_lazy("申报与征集方向"),
             ),

@@ -132,6 +132,7 @@ class CaseFormMixin(CaseUrlsMixin):
         context = super().get_context_data(**kwargs)
         # A bound form is only rendered when saving failed (success redirects).
         context["form_has_errors"] = self.form.is_bound
+        context["error_summary"] = self.form.error_summary() if self.form.is_bound else []
         context["open_campaign_deadlines"] = display.campaign_deadlines()
         context["case_form_config"] = {
             "key": self.local_draft_key(),
@@ -275,6 +276,9 @@ class CaseInspectView(CaseUrlsMixin, generic.InspectView):
             for spec in workflow.available_transitions(case, user)
         ]
         context["can_edit"] = permissions.can_edit_case(user, case)
+        from similarity.selectors import case_links
+
+        context["similarity_links"] = case_links(user, case)
         context["review_comments"] = anonymised_comments(case=case, user=user)
         context["now"] = timezone.now()
         if context.get("can_extend"):

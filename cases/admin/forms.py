@@ -11,14 +11,16 @@ from typing import Any
 from django import forms
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxLengthValidator
+from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 from wagtail.admin.forms import WagtailAdminModelForm
 
 from ..editing import EDITABLE_FIELDS
 from ..models import Case
 from ..models.cases import LIMITS, AttachmentKind
+from ..validation import NEEDED_TO_SUBMIT
 from . import selectors
-from .widgets import use_native_dates
+from .widgets import CheckboxGroup, use_native_dates
 
 # Inline help shown under each field: what to write, in the words of the call for cases.
 HELP_TEXTS: dict[str, Any] = {
@@ -73,6 +75,7 @@ class CaseForm(WagtailAdminModelForm):
         creating = self.instance.pk is None
         self._limit_choices(user, creating)
         use_native_dates(self)
+        self._mark_for_people()
         for name, field in self.fields.items():
             if name in HELP_TEXTS:
                 field.help_text = HELP_TEXTS[name]
@@ -108,6 +111,54 @@ class CaseForm(WagtailAdminModelForm):
             region_field.empty_label = _("请选择所属地区")
             if creating and not self.is_bound and getattr(user, "region_id", None):
                 self.initial.setdefault("region", user.region_id)
+
+    def _mark_for_people(self) -> None:
+        """What a screen reader and a first-time submitter need before the first save: the fields
+        a submission needs say so in their label; checkbox groups get a legend; the indicator
+        rows' asterisked inputs carry `required` (their asterisk promised it)."""
+        for name in NEEDED_TO_SUBMIT:
+            field = self.fields.get(name)
+            if field is None or field.required:
+                continue
+            field.plain_label = str(field.label)
+            field.label = format_html('{}<span class="cb-needed">{}</span>', field.label, _("（提交必填）"))
+        for name in ("scenarios", "key_groups"):
+            field = self.fields.get(name)
+            if field is not None:
+                attrs = field.widget.attrs
+                field.widget = CheckboxGroup(attrs=attrs, choices=field.choices, legend=getattr(field, "plain_label", field.label))
+        formset = self.formsets.get("indicators") if hasattr(self, "formsets") else None
+        if formset is not None:
+            for name in ("name", "value"):
+                formset.form.base_fields[name].widget.attrs.update(required=True, **{"aria-required": "true"})
+            for form in formset.forms:
+                for name in ("name", "value"):
+                    form.fields[name].widget.attrs.update(required=True, **{"aria-required": "true"})
+
+    def error_summary(self) -> list[dict[str, str]]:
+        """Every error of the form and its indicator rows, each with the id of the field to go to."""
+        items = []
+        for name, errors in self.errors.items():
+            field = self.fields.get(name)
+            label, target = "", ""
+            if field is not None:
+                label = getattr(field, "plain_label", field.label)
+                bound = self[name]
+                multiple = isinstance(field.widget, forms.CheckboxSelectMultiple)
+                target = f"{bound.auto_id}_0" if multiple else (bound.id_for_label or bound.auto_id)
+            for message in errors:
+                items.append({"target": target or "", "label": str(label), "message": str(message)})
+        for formset in getattr(self, "formsets", {}).values():
+            for message in formset.non_form_errors():
+                items.append({"target": "", "label": "", "message": str(message)})
+            for number, form in enumerate(formset.forms, 1):
+                for name, errors in form.errors.items():
+                    field = form.fields.get(name)
+                    label = _("第 %(n)d 项 · %(field)s") % {"n": number, "field": field.label} if field else ""
+                    target = form[name].auto_id if field else ""
+                    for message in errors:
+                        items.append({"target": target or "", "label": str(label), "message": str(message)})
+        return items
 
     def _apply_limit(self, name: str, field: forms.Field) -> None:
         limit = LIMITS[name]

@@ -6,7 +6,7 @@ from django.db.models import Count, Q, QuerySet
 
 from ..models import Campaign, CampaignCategory, Case, Region
 from ..models.regions import RegionKind, RegionLevel
-from ..states import CampaignStatus, CaseStatus
+from ..states import TIER_HOLDING_STATES, CampaignStatus
 
 
 def regions_under(region: Region | None) -> QuerySet[Region]:
@@ -34,10 +34,6 @@ def open_campaigns() -> QuerySet[Campaign]:
 
 def categories_of_open_campaigns() -> QuerySet[CampaignCategory]:
     return CampaignCategory.objects.filter(campaign__status=CampaignStatus.OPEN).select_related("campaign")
-
-
-# The states that hold a tier's place (the same ones `guards.shortlist` counts against the quota).
-TIER_HOLDING_STATES = (CaseStatus.SHORTLISTED, CaseStatus.IN_NOTICE, CaseStatus.PUBLISHED)
 
 
 def tier_usage(campaign: Campaign) -> list[dict]:

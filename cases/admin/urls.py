@@ -14,6 +14,7 @@ desk_urls = [
     path("", campaign_dashboard.DeskIndexView.as_view(), name="index"),
     path("<int:campaign_id>/", campaign_dashboard.CampaignDashboardView.as_view(), name="dashboard"),
     path("<int:campaign_id>/check/", campaign_dashboard.FormalCheckView.as_view(), name="check"),
+    path("<int:campaign_id>/check.xlsx", campaign_dashboard.FormalCheckSheetView.as_view(), name="check_xlsx"),
     path("<int:campaign_id>/pool/", review_views.PoolView.as_view(), name="pool"),
     path("<int:campaign_id>/pool/<int:member_id>/", review_views.PoolMemberView.as_view(), name="pool_member"),
     path("<int:campaign_id>/assignments/", review_views.AssignmentsView.as_view(), name="assignments"),

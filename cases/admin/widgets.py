@@ -34,3 +34,19 @@ def use_native_dates(form: forms.BaseForm) -> None:
             field.widget = NativeDateTimeInput(attrs=field.widget.attrs)
         elif isinstance(field, forms.DateField):
             field.widget = NativeDateInput(attrs=field.widget.attrs)
+
+
+class CheckboxGroup(forms.CheckboxSelectMultiple):
+    """Checkboxes inside a fieldset whose legend names the group (应用场景, 重点群体), so a screen
+    reader announces the question with each box, not only the box's own label."""
+
+    template_name = "cases/admin/widgets/checkbox_group.html"
+
+    def __init__(self, *args, legend: str = "", **kwargs):
+        super().__init__(*args, **kwargs)
+        self.legend = legend
+
+    def get_context(self, name, value, attrs):
+        context = super().get_context(name, value, attrs)
+        context["widget"]["legend"] = self.legend
+        return context

@@ -4,6 +4,7 @@ from django.urls import path, re_path
 from django.views.decorators.csrf import csrf_exempt
 
 from search import urls_api as search_api_urls  # (imports .converters, which registers <id:…>)
+from similarity import api as similarity_api
 
 from . import adoptions, auth, docs, files, me, notices, public, reviews, schema, selection, submissions, transitions
 from .middleware import json_error, no_route_message
@@ -33,6 +34,8 @@ api_patterns = [
     path("submissions/<id:pk>/history", transitions.HistoryView.as_view(), name="api-history"),
     path("submissions/<id:pk>/scores", selection.CaseScoresView.as_view(), name="api-submission-scores"),
     path("submissions/<id:pk>/objections", selection.CaseObjectionsView.as_view(), name="api-submission-objections"),
+    path("submissions/<id:pk>/similarity", similarity_api.SimilarityView.as_view(), name="api-submission-similarity"),
+    path("similarity/self-check", similarity_api.SelfCheckView.as_view(), name="api-similarity-self-check"),
     path("campaigns", public.CampaignListView.as_view(), name="api-campaigns"),
     path("campaigns/<str:slug>", public.CampaignDetailView.as_view(), name="api-campaign"),
     path("campaigns/<str:slug>/ranking", selection.RankingView.as_view(), name="api-campaign-ranking"),

@@ -52,6 +52,15 @@ class Campaign(ClusterableModel):
     notice_days = models.PositiveSmallIntegerField(
         _("公示天数"), default=7, validators=[MinValueValidator(1), MaxValueValidator(60)]
     )
+    # 查重 (docs/similarity.md): a run this long counts as copied; a report is flagged at this share.
+    similarity_min_run = models.PositiveSmallIntegerField(
+        _("查重：最短匹配字数"), default=13, validators=[MinValueValidator(8), MaxValueValidator(50)],
+        help_text=_("连续这么多字（忽略标点、空格、全半角和繁简差异）相同即计为复制，通常为 13。"),
+    )
+    similarity_threshold = models.PositiveSmallIntegerField(
+        _("查重：提示阈值（%）"), default=30, validators=[MinValueValidator(1), MaxValueValidator(100)],
+        help_text=_("去除政策引文和本单位案例后，复制比达到此值的案例在形式审查中标出。"),
+    )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 

@@ -117,14 +117,24 @@ def add_assignment(*, case: Case, reviewer, by) -> ReviewAssignment:
     _require_staff(by)
     if reviewer.role != Role.REVIEWER or not reviewer.is_active:
         raise GuardFailed(_("只能分配在用的评审专家账号。"))
+    check_assignable(case, reviewer)
+    if ReviewAssignment.objects.filter(case=case, reviewer=reviewer).exists():
+        raise already_assigned()
+    return ReviewAssignment.objects.create(case=case, reviewer=reviewer)
+
+
+def check_assignable(case: Case, reviewer) -> None:
+    """The case takes reviewers in its state and `reviewer` need not stand aside from it
+    (asked by `add_assignment` and by the lifecycle's bulk path alike)."""
     if case.status not in ASSIGNABLE_STATES:
         raise InvalidState(_("只有形式审查通过或评审中的案例可以分配评审专家。"))
     reason = conflict_reason(case.campaign, reviewer, case)
     if reason:
         raise GuardFailed(_("该专家需回避：%(reason)s。") % {"reason": reason})
-    if ReviewAssignment.objects.filter(case=case, reviewer=reviewer).exists():
-        raise GuardFailed(_("该专家已分配过此案例。"))
-    return ReviewAssignment.objects.create(case=case, reviewer=reviewer)
+
+
+def already_assigned() -> GuardFailed:
+    return GuardFailed(_("该专家已分配过此案例。"))
 
 
 def remove_assignment(*, assignment_id: int, by) -> None:

@@ -56,8 +56,7 @@ def save_review(*, assignment_id: int, by, scores: dict, comment: str = "", fina
         if assignment.status == ReviewStatus.CONFLICT:
             raise InvalidState(_("您已声明回避此案例。"))
         case = assignment.case
-        if case.status != CaseStatus.IN_REVIEW:
-            raise InvalidState(_("该案例当前不在专家评审阶段。"))
+        check_in_review(case)
         comment = (comment or "").strip()
         if len(comment) > 3000:
             raise GuardFailed(_("评审意见不能超过 3000 字。"))
@@ -73,3 +72,9 @@ def save_review(*, assignment_id: int, by, scores: dict, comment: str = "", fina
         if final:
             complete_review_automatically(case)
     return assignment
+
+
+def check_in_review(case) -> None:
+    """Scores are taken while the case is in review only (the bulk path asks the same)."""
+    if case.status != CaseStatus.IN_REVIEW:
+        raise InvalidState(_("该案例当前不在专家评审阶段。"))

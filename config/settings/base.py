@@ -17,6 +17,7 @@ INSTALLED_APPS = [
     "notifications",
     "cases",
     "search",
+    "similarity",
     "website",
     "audit",
     "security",
@@ -289,6 +290,18 @@ SEARCH_ES_ANALYZER = os.environ.get("SEARCH_ES_ANALYZER", "cjk")
 # The synonym set behind the search analyzers (the dictionary of search/data/synonyms.txt, edited in the admin).
 SEARCH_ES_SYNONYM_SET = os.environ.get("SEARCH_ES_SYNONYM_SET", "casebook-synonyms")
 SEARCH_ES_TIMEOUT = os.environ.get("SEARCH_ES_TIMEOUT", "2")
+# A secured cluster (docs/search.md, "Connecting to a secured cluster"); checked by `manage.py check`.
+SEARCH_ES_CLOUD_ID = os.environ.get("SEARCH_ES_CLOUD_ID", "")
+SEARCH_ES_CA_CERTS = os.environ.get("SEARCH_ES_CA_CERTS", "")
+SEARCH_ES_FINGERPRINT = os.environ.get("SEARCH_ES_FINGERPRINT", "")
+SEARCH_ES_VERIFY_CERTS = os.environ.get("SEARCH_ES_VERIFY_CERTS", "1")
+SEARCH_ES_API_KEY = os.environ.get("SEARCH_ES_API_KEY", "")
+SEARCH_ES_CLIENT_CERT = os.environ.get("SEARCH_ES_CLIENT_CERT", "")
+SEARCH_ES_CLIENT_KEY = os.environ.get("SEARCH_ES_CLIENT_KEY", "")
+SEARCH_ES_MAINTENANCE_TIMEOUT = os.environ.get("SEARCH_ES_MAINTENANCE_TIMEOUT", "120")
+SEARCH_ES_SHARDS = os.environ.get("SEARCH_ES_SHARDS", "1")
+SEARCH_ES_REPLICAS = os.environ.get("SEARCH_ES_REPLICAS", "1")
+SEARCH_ES_RETRY_AFTER = os.environ.get("SEARCH_ES_RETRY_AFTER", "30")
 
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [

@@ -13,7 +13,26 @@ Progress = Callable[[int, int], None]
 
 
 class BackendUnavailable(Exception):
-    """The backend cannot answer now (down, timed out, refused): the caller may fail over."""
+    """The backend cannot answer now (down, timed out, overloaded): the caller fails over for a while."""
+
+    kind = "unavailable"
+
+
+class BackendError(Exception):
+    """The backend answered with a fault a person must fix (a 4xx, TLS refused, a bad setting, a
+    response we cannot read): this request is answered by the database, the fault is logged at
+    error level with its body and counted (`search.health`); the cluster is not left alone for it."""
+
+    def __init__(self, message: str, *, kind: str = "request"):
+        super().__init__(message)
+        self.kind = kind
+
+
+class BackendNotReady(BackendError):
+    """The index behind the alias is missing, half-built or built for another mapping or analyzer."""
+
+    def __init__(self, message: str, *, kind: str = "not_ready"):
+        super().__init__(message, kind=kind)
 
 
 class SearchBackend(Protocol):

@@ -42,6 +42,9 @@ OPERATIONS = {
     "/api/v1/notices": {"get"},
     "/api/v1/cases/{id}/objections": {"post"},
     "/api/v1/cases/{id}/adoptions": {"post"},
+    # 查重 (similarity).
+    "/api/v1/submissions/{id}/similarity": {"get", "post"},
+    "/api/v1/similarity/self-check": {"post"},
 }
 
 

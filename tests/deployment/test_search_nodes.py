@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from search.backends.elasticsearch import client
+from search.backends.es_client import client
 from tests.security import es_stand_in
 
 from .servers import free_port

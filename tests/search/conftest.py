@@ -84,11 +84,20 @@ def build_corpus(capture) -> Corpus:
 @pytest.fixture(autouse=True)
 def _no_elasticsearch_unless_asked(settings):
     """Tests use the database backend unless they configure Elasticsearch themselves."""
+    from django.core.cache import cache
+
+    from search import health
+    from search.backends import es_index
+
     settings.ELASTICSEARCH_URL = ""
     settings.SEARCH_ES_INDEX = f"casebook-test-{uuid.uuid4().hex[:8]}"
     service.breaker.reset()
+    health.reset_log_throttle()
+    es_index.forget()
+    cache.clear()
     yield
     service.breaker.reset()
+    es_index.forget()
 
 
 @pytest.fixture(params=["database", "elasticsearch"])
@@ -98,23 +107,57 @@ def backend_name(request, settings):
         if not ES_URL:
             pytest.skip(ES_SKIP)
         settings.ELASTICSEARCH_URL = ES_URL
-        request.addfinalizer(lambda: _drop_test_indexes(settings.SEARCH_ES_INDEX))
+        alias = settings.SEARCH_ES_INDEX
+        request.addfinalizer(lambda: _drop_test_indexes(alias))
     return request.param
 
 
 def _drop_test_indexes(alias: str) -> None:
-    from search.backends.elasticsearch import client
+    """By exact name: a default cluster refuses wildcard deletes (destructive_requires_name)."""
+    from search.backends import es_index
+    from search.backends.es_client import client
 
-    es = client(ES_URL, 5.0)
-    es.indices.delete(index=f"{alias}-*", ignore_unavailable=True, allow_no_indices=True)
+    es = client(ES_URL)
+    found = es.indices.get_alias(index=f"{alias}-*", allow_no_indices=True).body
+    es_index.drop(es, sorted(found))
 
 
 @pytest.fixture
 def corpus(db, backend_name, django_capture_on_commit_callbacks) -> Corpus:
-    return build_corpus(django_capture_on_commit_callbacks)
+    built = build_corpus(django_capture_on_commit_callbacks)
+    if backend_name == "elasticsearch":
+        from search.maintenance import reindex
+
+        reindex("elasticsearch")  # an index answers only after a completed build
+    return built
+
+
+@pytest.fixture(autouse=True)
+def _drop_live_indexes(settings, _no_elasticsearch_unless_asked):
+    """Whatever a live test built under its alias goes, by exact name."""
+    alias = settings.SEARCH_ES_INDEX
+    yield
+    if ES_URL:
+        _drop_test_indexes(alias)
 
 
 @pytest.fixture
 def db_corpus(db, django_capture_on_commit_callbacks) -> Corpus:
     """The corpus for tests that are about the database backend only."""
     return build_corpus(django_capture_on_commit_callbacks)
+
+
+@pytest.fixture
+def stand_in():
+    """A recording Elasticsearch stand-in over HTTP (tests/security/es_stand_in.py)."""
+    from tests.security import es_stand_in
+
+    with es_stand_in.running() as server:
+        yield server
+
+
+@pytest.fixture
+def es_on(settings, stand_in):
+    """Elasticsearch configured and pointing at the stand-in."""
+    settings.ELASTICSEARCH_URL = f"http://127.0.0.1:{stand_in.server_port}"
+    return stand_in

@@ -1,5 +1,6 @@
-"""The Elasticsearch backend without a server: mappings and request bodies contain what they
-must (analyzer, aggregations, filters, highlight), and a reindex swaps the alias atomically."""
+"""The Elasticsearch mapping and request bodies contain what they must (analyzer, aggregations,
+filters, highlight), with the database backend's match rules; responses go through the real
+client from the recording stand-in (a reindex and the alias swap: test_elasticsearch_rebuild.py)."""
 
 from __future__ import annotations
 
@@ -10,8 +11,9 @@ from unittest import mock
 import pytest
 
 from search import es_synonyms
-from search.backends.elasticsearch import ElasticsearchBackend
-from search.documents import CaseSearch, document_class, index_settings, related_query, text_query, versioned_name
+from search.backends.elasticsearch import ElasticsearchBackend, merge_marks
+from search.backends.es_index import versioned_name
+from search.documents import FACET_SIZE, CaseSearch, document_class, index_settings, related_query, text_query
 from search.extract import CaseText
 from search.query import DIMENSIONS, SearchQuery
 
@@ -27,13 +29,13 @@ def body(query: SearchQuery, analyzer_name: str = "cjk") -> dict:
 def test_default_mapping_uses_the_cjk_analyzer_and_keyword_facets():
     props = mapping("cjk")
     for name in ("title", "summary", "about", "body"):
-        assert props[name]["type"] == "text" and props[name]["analyzer"] == "cjk"
+        assert props[name]["type"] == "text" and props[name]["analyzer"] == "cjk_fragments"
     assert props["title"]["fields"]["chars"]["analyzer"] == "cjk_chars"
     assert "chars" not in props["body"].get("fields", {})
     for dim in ("province", "scenario", "task", "group", "campaign", "tier"):
         assert props[dim]["type"] == "keyword"
     assert props["year"]["type"] == "integer" and props["published_at"]["type"] == "date"
-    assert props["suggest"]["type"] == "completion"
+    assert props["suggest"]["type"] == "completion" and props["suggest"]["analyzer"] == "suggest_plain"
     assert "contact_name" not in props and "contact_phone" not in props
 
 
@@ -61,7 +63,11 @@ def test_index_body_defines_the_custom_analyzers():
     analysis = settings["analyzer"]
     assert analysis["cjk_chars"]["tokenizer"] == "standard"
     assert "cjk_width" in analysis["cjk_chars"]["filter"]
-    # The search-time analyzer ends with the synonym set, updateable: edited without a reindex.
+    # The built-in `cjk` analyzer drops English stop words ("IT培训" would lose "it"): ours keeps them.
+    assert analysis["cjk_fragments"]["filter"] == ["cjk_width", "lowercase", "cjk_bigram"]
+    # Completion keeps digits and Latin letters ("2025年…", "5G…"): one keyword token.
+    assert analysis["suggest_plain"]["tokenizer"] == "keyword"
+    # At search time the same chain, then the synonym set, updateable: edited without a reindex.
     assert analysis["casebook_search_cjk"]["filter"] == ["cjk_width", "lowercase", "cjk_bigram", "casebook_synonyms"]
     assert settings["filter"]["casebook_synonyms"] == {
         "type": "synonym_graph", "synonyms_set": es_synonyms.set_name(), "updateable": True}
@@ -74,11 +80,11 @@ def test_search_body_has_text_as_a_value_aggregations_filters_and_highlight():
     text = json.dumps(request, ensure_ascii=False)
     assert "query_string" not in text and "simple_query_string" not in text
     matches = request["query"]["bool"]["must"][0]["bool"]
-    parts = [p["bool"]["should"] for p in matches["should"]]
-    assert [p[0]["multi_match"]["query"] for p in parts] == ["老年人", "or", "x", "title"]
+    groups = [g["bool"]["should"][0]["multi_match"] for g in matches["should"]]
+    assert [g["query"] for g in groups] == ["年人 老年", "or", "x", "title"]  # the bigrams of each run
+    assert all(g["type"] == "cross_fields" and g["operator"] == "and" for g in groups)
     assert matches["minimum_should_match"] == 3  # three quarters of four runs
-    assert parts[0][0]["multi_match"]["type"] == "cross_fields" and "title^4" in parts[0][0]["multi_match"]["fields"]
-    assert parts[0][1]["multi_match"] == {"query": "老年人", "type": "phrase", "fields": ["title.chars^4", "summary.chars^2", "about.chars^1.5"]}
+    assert "title^4" in groups[0]["fields"]
     boosts = request["query"]["bool"]["should"]
     assert all(b["multi_match"]["query"] == query.q and b["multi_match"]["type"] == "phrase" for b in boosts)
     # Filters narrow the hits (post_filter) ...
@@ -111,7 +117,37 @@ def test_runs_must_all_match_like_the_database_backend():
     assert text_query("！！！").to_dict() == {"match_none": {}}
 
 
-def test_word_analyzers_also_query_the_bigrams():
+def test_latin_and_chinese_runs_are_both_required():
+    groups = text_query("IT培训").to_dict()["bool"]["must"][0]["bool"]
+    assert [g["bool"]["should"][0]["multi_match"]["query"] for g in groups["should"]] == ["it", "培训"]
+    assert groups["minimum_should_match"] == 2
+
+
+def test_a_sentence_needs_most_of_its_words_not_three_quarters_of_its_bigrams():
+    """As the database backend: 怎样 is not required; 3 of the 4 other words are."""
+    (group,) = text_query("怎样帮助老人学会用智能手机").to_dict()["bool"]["must"][0]["bool"]["should"]
+    phrase, words = group["bool"]["should"]
+    assert phrase["multi_match"]["operator"] == "and"
+    assert [w["multi_match"]["query"] for w in words["bool"]["should"]] == ["帮助", "老人", "学会", "手机 智能 能手"]
+    assert words["bool"]["minimum_should_match"] == 3
+
+
+def test_a_single_character_must_be_in_a_short_field():
+    (group,) = text_query("诈").to_dict()["bool"]["must"][0]["bool"]["should"]
+    assert group["multi_match"]["type"] == "phrase" and group["multi_match"]["fields"][0] == "title.chars^4"
+
+
+def test_facets_are_not_cut_at_a_hundred_values():
+    request = body(SearchQuery(q="老年人"))
+    assert request["aggs"]["_filter_campaign"]["aggs"]["campaign"]["terms"]["size"] == FACET_SIZE >= 1000
+
+
+def test_highlight_marks_are_merged():
+    assert merge_marks("<mark>老</mark><mark>年</mark><mark>人</mark>课堂") == "<mark>老年人</mark>课堂"
+    assert merge_marks("<mark>IT</mark> <mark>培训</mark>") == "<mark>IT 培训</mark>"
+
+
+def test_word_analyzers_match_on_the_bigrams():
     fields = json.dumps(text_query("术服务老", "ik_max_word").to_dict())
     assert "title.bigrams^4" in fields
 
@@ -122,6 +158,11 @@ def test_related_query_uses_more_like_this_and_excludes_the_case():
     assert mlt["like"] == [{"_index": "cases", "_id": "7"}]
     assert request["bool"]["must_not"] == [{"ids": {"values": ["7"]}}]
     assert {"terms": {"group": ["elderly"], "boost": 0.5}} in request["bool"]["should"]
+
+
+def test_index_settings_come_from_the_settings(settings):
+    settings.SEARCH_ES_SHARDS, settings.SEARCH_ES_REPLICAS = 2, 0
+    assert index_settings()["number_of_shards"] == 2 and index_settings()["number_of_replicas"] == 0
 
 
 def test_versioned_names_sort_by_time():
@@ -147,65 +188,42 @@ def test_documents_carry_facets_suggestions_and_a_digest():
     assert len(source["digest"]) == 64
 
 
-def test_rebuild_loads_a_new_index_then_swaps_the_alias_atomically(db):
-    es = mock.MagicMock()
-    es.indices.exists_alias.return_value = True
-    es.indices.get_alias.return_value.body = {"cases-20250101t000000000000": {}}
-    es.indices.exists.return_value = True
-    backend = ElasticsearchBackend(es, alias="cases", analyzer_name="cjk")
-    progress = mock.Mock()
-    loaded = []
+@pytest.mark.django_db
+def test_search_response_becomes_results(es_on, settings):
+    """A response from the stand-in through the real client: hits, merged marks, labelled facets."""
+    from search.backends import es_index
 
-    def streaming_bulk(_es, actions, **kwargs):
-        for action in actions:
-            loaded.append(action)
-            yield True, action
-
-    with mock.patch("search.backends.elasticsearch.case_text", side_effect=lambda c: _text(c)), \
-         mock.patch("elasticsearch.helpers.streaming_bulk", side_effect=streaming_bulk):
-        assert backend.rebuild([1, 2], 2, progress) == 2
-    created = es.indices.create.call_args.kwargs
-    new = created["index"]
-    # The synonym set the search analyzer names is written first, from the dictionary.
-    rules = es.synonyms.put_synonym.call_args.kwargs
-    assert rules["id"] == es_synonyms.set_name() and len(rules["synonyms_set"]) >= 150
-    assert {"id": "r1", "synonyms": "老年人, 老人, 长者, 老年群体, 银发族, 银发群体, 老年朋友"} in rules["synonyms_set"]
-    assert new.startswith("cases-") and created["body"]["mappings"]["properties"]["title"]["analyzer"] == "cjk"
-    assert [a["_id"] for a in loaded] == [1, 2] and all(a["_index"] == new for a in loaded)
-    es.indices.refresh.assert_called_once_with(index=new)
-    actions = es.indices.update_aliases.call_args.kwargs["actions"]
-    assert actions == [{"remove": {"index": "cases-20250101t000000000000", "alias": "cases"}},
-                       {"add": {"index": new, "alias": "cases"}}]
-    es.indices.delete.assert_called_once_with(index="cases-20250101t000000000000", ignore_unavailable=True)
-    progress.assert_called_with(2, 2)
+    backend = ElasticsearchBackend()
+    name = versioned_name(settings.SEARCH_ES_INDEX)
+    es_index.create(backend.es, name, "cjk")
+    backend.es.index(index=name, id="5", document={"title": "老年人课堂", "summary": "摘要", "province": "440000"})
+    es_index.mark_complete(backend.es, name, "cjk", 1)
+    es_index.swap(backend.es, settings.SEARCH_ES_INDEX, name)
+    results = backend.search(SearchQuery(q="老年人"))
+    assert results.backend == "elasticsearch" and results.total == 1 and results.hits[0].case_id == 5
+    assert results.hits[0].highlight["title"] == "<mark>老年人</mark>课堂"
+    assert [(f.value, f.label, f.count) for f in results.facets["province"]] == [("440000", "广东省", 1)]
 
 
-def test_first_write_creates_a_versioned_index_behind_the_alias(db):
-    es = mock.MagicMock()
-    es.indices.exists_alias.side_effect = [False, False, False]
-    es.indices.exists.return_value = False
-    backend = ElasticsearchBackend(es, alias="cases", analyzer_name="cjk")
-    with mock.patch("elasticsearch.helpers.bulk", return_value=(1, [])) as bulk:
-        backend.index_texts([_text(1)])
-    new = es.indices.create.call_args.kwargs["index"]
-    assert es.indices.update_aliases.call_args.kwargs["actions"] == [{"add": {"index": new, "alias": "cases"}}]
-    action = next(iter(bulk.call_args.args[1]))
-    assert action["_index"] == "cases" and action["_id"] == 1
+@pytest.mark.django_db
+def test_a_new_index_finds_the_synonym_set_written_first_and_an_edit_replaces_it(es_on, settings):
+    """The set the search analyzer names is written from the dictionary before the index that
+    uses it, and again after an edit in the admin (on commit): no reindex."""
+    from django.test import TestCase
 
+    from search import synonym_edits
+    from search.backends import es_index
+    from search.models import SynonymGroup
+    from tests import factories
 
-def test_search_response_becomes_results():
-    es = mock.MagicMock()
-    es.search.return_value.body = {
-        "hits": {"total": {"value": 1, "relation": "eq"}, "max_score": 2.0, "hits": [
-            {"_index": "cases-1", "_id": "5", "_score": 2.0, "_source": {"title": "老年人课堂", "summary": "摘要"},
-             "highlight": {"title": ["<mark>老年人</mark>课堂"], "body": ["…教<mark>老年人</mark>…"]}},
-        ]},
-        "aggregations": {f"_filter_{dim}": {"doc_count": 1, dim: {"buckets": []}} for dim in DIMENSIONS}
-        | {"_filter_province": {"doc_count": 1, "province": {"buckets": [{"key": "440000", "doc_count": 1}]}}},
-    }
-    with mock.patch("search.facets.labels", side_effect=lambda dim, values: {v: f"L{v}" for v in values}):
-        results = ElasticsearchBackend(es, alias="cases").search(SearchQuery(q="老年人"))
-    assert results.backend == "elasticsearch" and results.total == 1
-    assert results.hits[0].case_id == 5
-    assert results.hits[0].highlight == {"title": "<mark>老年人</mark>课堂", "text": "…教<mark>老年人</mark>…"}
-    assert [(f.value, f.label, f.count) for f in results.facets["province"]] == [("440000", "L440000", 1)]
+    backend = ElasticsearchBackend()
+    es_index.create(backend.es, versioned_name(settings.SEARCH_ES_INDEX), "cjk")
+    paths = [r["path"] for r in es_on.state["requests"] if r["method"] == "PUT"]
+    assert paths[0] == f"/_synonyms/{es_synonyms.set_name()}" and paths[1].startswith(f"/{settings.SEARCH_ES_INDEX}-")
+    rules = es_on.state["synonyms"][es_synonyms.set_name()]
+    assert len(rules) >= 150
+    assert {"id": "r1", "synonyms": "老年人, 老人, 长者, 老年群体, 银发族, 银发群体, 老年朋友"} in rules
+    assert any(r["synonyms"].startswith("菜农, 果农") and " => 菜农, 果农" in r["synonyms"] for r in rules)
+    with TestCase.captureOnCommitCallbacks(execute=True):
+        synonym_edits.save_group(SynonymGroup(terms="兵哥哥、退役军人"), by=factories.secretariat(username="es-syn"))
+    assert {"id": f"r{len(rules) + 1}", "synonyms": "兵哥哥, 退役军人"} in es_on.state["synonyms"][es_synonyms.set_name()]

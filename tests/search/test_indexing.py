@@ -13,11 +13,12 @@ from django.core.management import CommandError, call_command
 from cases import workflow
 from cases.models import Case
 from search import indexing, service
-from search.extract import case_text
+from search.maintenance import reindex
 from search.models import CaseIndex, PendingIndexOp
 from search.query import SearchQuery
 from search.service import search_cases
 from tests import factories
+from tests.security import es_stand_in
 from tests.workflow_paths import bring_to
 
 from .conftest import finished_campaign, import_case
@@ -143,61 +144,49 @@ def test_a_misbehaving_adapter_does_not_take_the_search_down(es_down, caplog):
     assert any(r.exc_info for r in caplog.records)
 
 
-def test_failed_elasticsearch_work_is_queued_and_retried(es_down, django_capture_on_commit_callbacks):
+def test_failed_elasticsearch_work_is_queued_and_retried(es_down, stand_in, settings,
+                                                         django_capture_on_commit_callbacks):
+    live = f"http://127.0.0.1:{stand_in.server_port}"
+    settings.ELASTICSEARCH_URL = live
+    reindex("elasticsearch")  # an (empty) completed index, then the cluster goes down
+    settings.ELASTICSEARCH_URL = CLOSED_PORT
     campaign = finished_campaign("c-queue", 2025)
     with django_capture_on_commit_callbacks(execute=True):
         case = import_case(campaign, title="排队等待的案例", region="440100", day=1)
     assert case.pk in indexed()  # the database index never waits for Elasticsearch
     op = PendingIndexOp.objects.get(case_id=case.pk)
     assert op.attempts == 1 and op.last_error
-    service.breaker.reset()
+    assert not service.breaker.is_open()  # a failed write never switches reads
     assert indexing.flush_pending() == (0, 1)
     assert PendingIndexOp.objects.get(case_id=case.pk).attempts == 2
 
-    fake = FakeElasticsearch()
-    with mock.patch("search.indexing.elasticsearch_backend", return_value=fake):
-        assert indexing.flush_pending() == (1, 0)
-    assert set(fake.docs) == {case.pk}
-    # The patch must outlive the capture: the callbacks run when the capture exits.
-    with mock.patch("search.indexing.elasticsearch_backend", return_value=fake), \
-         django_capture_on_commit_callbacks(execute=True):
+    settings.ELASTICSEARCH_URL = live
+    assert indexing.flush_pending() == (1, 0)
+    assert set(es_stand_in.docs(stand_in, settings.SEARCH_ES_INDEX)) == {str(case.pk)}
+    with django_capture_on_commit_callbacks(execute=True):
         workflow.transition(case=case, name="revoke", by=staff(), reason="撤销")
-    assert fake.docs == {} and not PendingIndexOp.objects.exists()
+    assert es_stand_in.docs(stand_in, settings.SEARCH_ES_INDEX) == {} and not PendingIndexOp.objects.exists()
 
 
-def test_search_check_fixes_elasticsearch_too(es_down, django_capture_on_commit_callbacks):
+def test_search_check_fixes_elasticsearch_too(es_down, stand_in, settings, django_capture_on_commit_callbacks):
     campaign = finished_campaign("c-es-check", 2025)
     with django_capture_on_commit_callbacks(execute=True):
         case = import_case(campaign, title="待补齐的案例", region="440100", day=1)
-    fake = FakeElasticsearch(extra={999_999: "x"})
-    out = StringIO()
-    with mock.patch("search.maintenance.elasticsearch_backend", return_value=fake), \
-         mock.patch("search.indexing.elasticsearch_backend", return_value=fake):
-        call_command("search_check", "--fix", stdout=out)
-    assert set(fake.docs) == {case.pk} and not PendingIndexOp.objects.exists()
-    assert "elasticsearch" in out.getvalue()
+    settings.ELASTICSEARCH_URL = f"http://127.0.0.1:{stand_in.server_port}"
     out = StringIO()
     with pytest.raises(CommandError):
-        call_command("search_check", stdout=out, stderr=out)  # the real cluster is down
+        call_command("search_check", stdout=out, stderr=out)  # no index yet: reported, not hidden
+    assert "search_reindex" in out.getvalue()
+    out = StringIO()
+    call_command("search_check", "--fix", stdout=out)
+    assert set(es_stand_in.docs(stand_in, settings.SEARCH_ES_INDEX)) == {str(case.pk)}
+    assert not PendingIndexOp.objects.exists()
+    assert "elasticsearch" in out.getvalue()
+    out = StringIO()
+    call_command("search_check", stdout=out)  # built, consistent, probes pass: no CommandError
+    assert "探测 ✓ text+highlight" in out.getvalue() and "探测 ✓ suggest" in out.getvalue()
+    settings.ELASTICSEARCH_URL = CLOSED_PORT
+    out = StringIO()
+    with pytest.raises(CommandError):
+        call_command("search_check", stdout=out, stderr=out)  # the cluster is down
     assert "无法检查" in out.getvalue()
-
-
-class FakeElasticsearch:
-    """Stands in for a cluster that is back up: remembers what it was sent."""
-
-    name = "elasticsearch"
-
-    def __init__(self, extra: dict | None = None):
-        self.docs: dict[int, str] = dict(extra or {})
-
-    def index_cases(self, cases) -> int:
-        for case in cases:
-            self.docs[case.pk] = case_text(case).digest()
-        return len(self.docs)
-
-    def remove_cases(self, case_ids) -> None:
-        for cid in case_ids:
-            self.docs.pop(cid, None)
-
-    def digests(self) -> dict[int, str]:
-        return dict(self.docs)

@@ -30,6 +30,7 @@ from wagtail.images import get_image_model
 from cases import workflow
 from cases.models import CaseAttachment, CaseImage
 from search import service
+from search.maintenance import reindex
 from search.models import PendingIndexOp
 from tests import factories
 from tests.api.conftest import sign_in
@@ -323,10 +324,8 @@ CLOSED_PORT = "http://127.0.0.1:9"
 
 @pytest.fixture
 def stand_in():
-    server = es_stand_in.start()
-    yield server
-    server.shutdown()
-    server.server_close()
+    with es_stand_in.running() as server:
+        yield server
 
 
 @pytest.fixture
@@ -361,12 +360,14 @@ def test_outage_keeps_the_site_up_queues_work_and_search_check_catches_up(
     api = client.get("/api/v1/cases", {"q": "助老"}).json()
     assert api["backend"] == "database" and [c["id"] for c in api["results"]] == [kept.pk]
 
-    # The cluster answers again: the daily `search_check --fix` replays the queue.
+    # The cluster answers again (with no index yet): the daily `search_check --fix` builds the
+    # index and replays the queue.
     es_down.ELASTICSEARCH_URL = f"http://127.0.0.1:{stand_in.server_port}"
     call_command("search_check", "--fix", stdout=StringIO())
-    assert set(stand_in.state["docs"]) == {str(kept.pk)}
+    indexed = es_stand_in.docs(stand_in, "fault-cases")
+    assert set(indexed) == {str(kept.pk)}
     assert ("delete", str(revoked.pk)) in stand_in.state["log"]
-    assert stand_in.state["docs"][str(kept.pk)]["title"] == "智慧助老驿站"
+    assert indexed[str(kept.pk)]["title"] == "智慧助老驿站"
     assert not PendingIndexOp.objects.exists()
     out = StringIO()
     call_command("search_check", stdout=out)  # consistent now: no CommandError
@@ -378,13 +379,17 @@ def test_queued_work_goes_out_with_the_next_change_once_the_cluster_answers(
     es_down, stand_in, django_capture_on_commit_callbacks
 ):
     campaign = finished_campaign("fault-es-next", 2025)
+    live = f"http://127.0.0.1:{stand_in.server_port}"
+    es_down.ELASTICSEARCH_URL = live
+    reindex("elasticsearch")  # the index was built before the outage
+    es_down.ELASTICSEARCH_URL = CLOSED_PORT
     with django_capture_on_commit_callbacks(execute=True):
         during = import_case(campaign, title="停机期间发布的案例", region="440100", day=1)
     assert PendingIndexOp.objects.filter(case_id=during.pk).exists()
 
-    es_down.ELASTICSEARCH_URL = f"http://127.0.0.1:{stand_in.server_port}"
+    es_down.ELASTICSEARCH_URL = live
     service.breaker.reset()
     with django_capture_on_commit_callbacks(execute=True):
         after = import_case(campaign, title="恢复之后发布的案例", region="330100", day=2)
-    assert set(stand_in.state["docs"]) == {str(during.pk), str(after.pk)}
+    assert set(es_stand_in.docs(stand_in, "fault-cases")) == {str(during.pk), str(after.pk)}
     assert not PendingIndexOp.objects.exists()

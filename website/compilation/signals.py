@@ -47,7 +47,7 @@ def connect() -> None:
     from django.db.models.signals import post_save
 
     from cases.models import Case
-    from cases.workflow import case_transitioned
+    from cases.signals import case_transitioned
 
     case_transitioned.connect(on_case_transitioned, dispatch_uid="website.compilation")
     post_save.connect(on_case_saved, sender=Case, dispatch_uid="website.compilation_case_saved")

@@ -9,7 +9,7 @@ import json
 
 from django.core.management.base import BaseCommand, CommandError
 
-from search.backends import BackendUnavailable, database_backend, elasticsearch_backend
+from search.backends import BackendError, BackendUnavailable, database_backend, elasticsearch_backend
 from search.evaluation import (
     COLLOQUIAL_QUERIES,
     DEFAULT_QUERIES,
@@ -45,14 +45,17 @@ class Command(BaseCommand):
             self.stderr.write(self.style.WARNING(f"{len(missing)} 个标注案例不在已发布案例中（按未命中计）。"))
         rankers = {"database": backend_ranker(database_backend())}
         if elasticsearch_enabled():
-            rankers["elasticsearch"] = backend_ranker(elasticsearch_backend())
+            try:
+                rankers["elasticsearch"] = backend_ranker(elasticsearch_backend())
+            except BackendError as exc:
+                self.stderr.write(self.style.ERROR(f"elasticsearch：设置有误（{exc}），跳过。"))
         if baseline:
             rankers["like-baseline"] = like_ranking
         results = {}
         for name, rank in rankers.items():
             try:
                 scores = evaluate(rank, judged, ids)
-            except BackendUnavailable as exc:
+            except (BackendUnavailable, BackendError) as exc:
                 self.stderr.write(self.style.ERROR(f"{name}：不可用（{exc}），跳过。"))
                 continue
             results[name] = {

@@ -6,7 +6,7 @@ import time
 
 from django.core.management.base import BaseCommand, CommandError
 
-from search.backends import BackendUnavailable
+from search.backends import BackendError, BackendUnavailable
 from search.backends.db_swap import RebuildRunning
 from search.maintenance import available_backends, reindex
 
@@ -35,10 +35,10 @@ class Command(BaseCommand):
                 done = reindex(name, progress)
             except RebuildRunning as exc:
                 raise CommandError(str(exc)) from exc
-            except BackendUnavailable as exc:
+            except (BackendUnavailable, BackendError) as exc:
                 failed = True
                 self.stderr.write(self.style.ERROR(f"{name}：重建失败：{exc}"))
                 continue
             self.stdout.write(self.style.SUCCESS(f"{name}：已索引 {done} 个已发布案例，用时 {time.monotonic() - started:.1f} 秒。"))
         if failed:
-            raise CommandError("部分索引未能重建，请检查 Elasticsearch 后重试。")
+            raise CommandError("部分索引未能重建，请检查 Elasticsearch 后重试（manage.py check --deploy，docs/search.md）。")

@@ -36,6 +36,10 @@ def case_expectations(actor, case) -> dict[str, tuple[object, str]]:
         200 if case.status in oracle.EDITABLE else {200, 302}
     )
     api = "/api/v1/submissions/{pk}"
+    similarity = oracle.sees_similarity(actor, case)
+    similarity_api = _api(actor, sees and similarity, forbidden_if_visible=True, case=case)
+    if similarity_api == 200 and case.status == "draft":
+        similarity_api = 409  # a draft has no report yet
     return {
         "/files/cases/{pk}/application.pdf": (200 if oracle.may_print(actor, case) else 404, "role"),
         api: (_api(actor, sees), "role"),
@@ -45,6 +49,11 @@ def case_expectations(actor, case) -> dict[str, tuple[object, str]]:
         api + "/history": (_api(actor, oracle.sees_history(actor, case)), "role"),
         api + "/scores": (_api(actor, staff, forbidden_if_visible=True, case=case), "role"),
         api + "/objections": (_api(actor, staff, forbidden_if_visible=True, case=case), "role"),
+        api + "/similarity": (similarity_api, "role"),
+        "/admin/similarity/{pk}/": (_admin(actor, sees and similarity), "role"),
+        # No report is ready here (checks_similarity computes them): back to the report page.
+        "/admin/similarity/{pk}/report.pdf": (_admin(actor, sees and similarity) if not similarity else 302, "role"),
+        "/admin/similarity/{pk}/self-check/": (_admin(actor, oracle.may_self_check(actor, case)), "role"),
         "/admin/cases/inspect/{pk}/": (_admin(actor, sees), "role"),
         "/admin/cases/edit/{pk}/": (edit, "role"),
         "/admin/cases/files/{pk}/": (edit, "role"),
@@ -85,6 +94,10 @@ COVERS = {
     "api/v1/submissions/<id:pk>/history": "/api/v1/submissions/{pk}/history",
     "api/v1/submissions/<id:pk>/scores": "/api/v1/submissions/{pk}/scores",
     "api/v1/submissions/<id:pk>/objections": "/api/v1/submissions/{pk}/objections",
+    "api/v1/submissions/<id:pk>/similarity": "/api/v1/submissions/{pk}/similarity",
+    "admin/similarity/<int:pk>/": "/admin/similarity/{pk}/",
+    "admin/similarity/<int:pk>/report.pdf": "/admin/similarity/{pk}/report.pdf",
+    "admin/similarity/<int:pk>/self-check/": "/admin/similarity/{pk}/self-check/",
     "api/v1/cases/<id:pk>": "/api/v1/cases/{pk}",
     "api/v1/cases/<id:pk>/objections": "(POST: checks_writes)",
     "api/v1/cases/<id:pk>/adoptions": "(POST: checks_writes)",

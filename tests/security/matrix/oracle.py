@@ -176,3 +176,16 @@ def may_transition(actor: Actor, case, name: str) -> bool:
         if role == "secretariat" and case.status != "recommended":
             return False
     return role == "secretariat" or in_scope(actor, case.region_id)
+
+
+def sees_similarity(actor: Actor, case) -> bool:
+    """查重 reports (issue 17): the secretariat; the recommender of the case's province, from
+    `submitted` on (before it nominates). Reviewers never (blind review); submitters self-check."""
+    if actor.role in STAFF:
+        return True
+    return actor.role == "recommender" and case.status != "draft" and in_scope(actor, case.region_id)
+
+
+def may_self_check(actor: Actor, case) -> bool:
+    """自查: the submitting side, on a case it may still edit."""
+    return actor.role == "submitter" and in_scope(actor, case.region_id) and case.status in EDITABLE

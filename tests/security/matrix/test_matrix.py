@@ -7,6 +7,7 @@ from .base import MatrixTestCase
 from .checks_cases import COVERS, CaseRouteChecks
 from .checks_files import FileRouteChecks
 from .checks_pages import PageRouteChecks
+from .checks_similarity import SimilarityChecks
 from .checks_writes import WriteChecks
 from .urls import OBJECT_ROUTES, classify, walk
 
@@ -25,6 +26,7 @@ COVERED_ELSEWHERE = {
     "admin/reviews/<int:pk>/": "PageRouteChecks.test_review_routes",
     "admin/accounts/<int:pk>/edit/": "PageRouteChecks.test_account_routes",
     "admin/accounts/<int:pk>/<slug:operation>/": "PageRouteChecks.test_account_routes",
+    "admin/similarity/<int:pk>/source/<int:source_id>/": "SimilarityChecks.test_similarity_source_pages",
 }
 
 
@@ -44,5 +46,7 @@ def test_every_object_route_is_exercised():
     assert not missing, f"object routes no check exercises: {missing}"
 
 
-class TestAccessMatrix(CaseRouteChecks, FileRouteChecks, PageRouteChecks, WriteChecks, MatrixTestCase):
+class TestAccessMatrix(
+    CaseRouteChecks, FileRouteChecks, PageRouteChecks, SimilarityChecks, WriteChecks, MatrixTestCase
+):
     pass

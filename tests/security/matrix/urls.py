@@ -54,6 +54,7 @@ OBJECT_ROUTES: dict[str, str] = {
     "api/v1/submissions/<id:pk>/history": CASE,
     "api/v1/submissions/<id:pk>/scores": CASE,
     "api/v1/submissions/<id:pk>/objections": CASE,
+    "api/v1/submissions/<id:pk>/similarity": CASE,
     "api/v1/reviews/<id:pk>": "assignment",
     "api/v1/reviews/<id:pk>/conflict": "assignment",
     "api/v1/objections/<id:pk>/ruling": "objection",
@@ -72,10 +73,16 @@ OBJECT_ROUTES: dict[str, str] = {
     "admin/cases/files/<int:pk>/": CASE,
     "admin/cases/action/<int:pk>/<slug:name>/": CASE,
     "admin/cases/extend/<int:pk>/": CASE,
+    # admin: 查重
+    "admin/similarity/<int:pk>/": CASE,
+    "admin/similarity/<int:pk>/source/<int:source_id>/": CASE,
+    "admin/similarity/<int:pk>/report.pdf": CASE,
+    "admin/similarity/<int:pk>/self-check/": CASE,
     # admin: reviews, desk, nomination, accounts
     "admin/reviews/<int:pk>/": "assignment",
     "admin/desk/<int:campaign_id>/": "campaign",
     "admin/desk/<int:campaign_id>/check/": "campaign",
+    "admin/desk/<int:campaign_id>/check.xlsx": "campaign",
     "admin/desk/<int:campaign_id>/pool/": "campaign",
     "admin/desk/<int:campaign_id>/pool/<int:member_id>/": "campaign",
     "admin/desk/<int:campaign_id>/assignments/": "campaign",
@@ -136,6 +143,7 @@ STATIC_ROUTES: dict[str, str] = {
     "admin/account/": SIGNED_IN_ADMIN,
     "admin/desk/": STAFF_ONLY,
     "admin/audit/": STAFF_ONLY,
+    "admin/search-status/": STAFF_ONLY,
     "admin/campaigns/": STAFF_ONLY,
     "admin/campaigns/results/": STAFF_ONLY,
     "admin/campaigns/new/": STAFF_ONLY,
@@ -144,7 +152,10 @@ STATIC_ROUTES: dict[str, str] = {
     "admin/accounts/": ACCOUNTS,
     "admin/accounts/new/": ACCOUNTS,
     "display/": NOT_A_PAGE,
+    "health/search": NOT_A_PAGE,  # monitoring: states and counts, no case data
     "api/v1/auth/token": NOT_A_PAGE,
+    # POST only (a submitter's 自查 against published cases): tests/similarity/test_api.py.
+    "api/v1/similarity/self-check": NOT_A_PAGE,
     "api/v1/^(?P<rest>.*)$": NOT_A_PAGE,
     "^api/(?P<rest>.*)$": NOT_A_PAGE,
     "admin/notifications/read/": NOT_A_PAGE,

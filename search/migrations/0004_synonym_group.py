@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('search', '0002_indexterm_composite_key'),
+        ('search', '0003_pendingindexop_parked_at'),
     ]
 
     operations = [

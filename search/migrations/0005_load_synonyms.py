@@ -20,6 +20,6 @@ def load(apps, schema_editor):
 
 
 class Migration(migrations.Migration):
-    dependencies = [("search", "0003_synonym_group")]
+    dependencies = [("search", "0004_synonym_group")]
 
     operations = [migrations.RunPython(load, migrations.RunPython.noop)]

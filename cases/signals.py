@@ -1,0 +1,12 @@
+"""The signal every case event sends after its transaction commits.
+
+`case_transitioned(sender=Case, case=..., record=CaseTransition)` is sent by the lifecycle's
+paths (`cases.workflow`, `cases.workflow_import`) once per recorded event, only after commit, so
+nothing is sent for a rolled-back change. Notifications, the audit log, the search index,
+renditions, compilations and the front cache listen here. It lives in a module of its own so
+that listeners depend on the signal, not on the workflow (no import cycle through it).
+"""
+
+from django.dispatch import Signal
+
+case_transitioned = Signal()

@@ -1,0 +1,69 @@
+"""Text normalisation for 查重 (docs/similarity.md): what must not break a match.
+
+Punctuation, whitespace, full-/half-width forms, letter case and traditional/simplified
+characters are folded away, one character in, at most one character out, so every character of
+the normalised text remembers where it came from in the original (for highlighting passages).
+"""
+
+from __future__ import annotations
+
+import unicodedata
+from dataclasses import dataclass
+from functools import lru_cache
+
+
+@lru_cache(maxsize=1)
+def _traditional_to_simplified() -> dict[int, str]:
+    """Single-character traditional→simplified pairs from zhconv's MediaWiki tables.
+
+    Phrase entries are left out on purpose: they could change a text's length, and a
+    character-level fold is what keeps positions; the single characters cover the copies
+    that matter (a whole text typed or converted in traditional characters).
+    """
+    from zhconv import zhconv
+
+    zhconv.loaddict()
+    table = zhconv.zhcdicts["zh2Hans"]
+    return {ord(k): v for k, v in table.items() if len(k) == 1 and len(v) == 1}
+
+
+def _keeps(char: str) -> bool:
+    """Letters and digits carry the text; punctuation, symbols, spaces and controls do not."""
+    return unicodedata.category(char)[0] in "LN"
+
+
+@dataclass(frozen=True)
+class Normalised:
+    text: str  # the folded characters
+    positions: tuple[int, ...]  # positions[i]: where text[i] came from in the original
+
+    def original_span(self, start: int, end: int) -> tuple[int, int]:
+        """The original text's [start, end) that the normalised [start, end) covers."""
+        return self.positions[start], self.positions[end - 1] + 1
+
+
+def normalise(text: str) -> Normalised:
+    """Fold `text` for matching; see the module docstring."""
+    fold = _traditional_to_simplified()
+    out: list[str] = []
+    positions: list[int] = []
+    for index, char in enumerate(text):
+        if char.isascii():
+            if char.isalnum():
+                out.append(char.lower())
+                positions.append(index)
+            continue
+        # NFKC turns full-width letters, digits and punctuation into their ASCII forms.
+        folded = unicodedata.normalize("NFKC", char)
+        if len(folded) != 1:
+            folded = folded[:1] if folded else ""
+        if not folded or not _keeps(folded):
+            continue
+        out.append(fold.get(ord(folded), folded).lower())
+        positions.append(index)
+    return Normalised("".join(out), tuple(positions))
+
+
+def normalise_plain(text: str) -> str:
+    """Only the folded text (organisation names, fingerprints of the policy corpus)."""
+    return normalise(text).text
