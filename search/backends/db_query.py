@@ -14,6 +14,7 @@ from django.db.models import Count, Lookup, QuerySet
 from ..models import CaseFacet, CaseIndex, IndexTerm
 from ..query import DIMENSIONS
 from ..segment import AnalysedQuery
+from . import coverage
 
 # Bits per mask column (SQLite and PostgreSQL integers are signed 64-bit).
 MASK_BITS = 62
@@ -60,6 +61,13 @@ def complete_atoms(aq: AnalysedQuery) -> dict[int, int]:
                 mask |= int(part) << (j * MASK_BITS)
             out[case_id] = mask
     return out
+
+
+def matching_ids(aq: AnalysedQuery) -> list[int]:
+    """The cases that match the whole query, partial matches left out: the rule the
+    Elasticsearch backend follows too (search/conformance.py checks a cluster against it)."""
+    coverages, _missing = coverage.of_masks(aq, complete_atoms(aq))
+    return [cid for cid, c in coverages.items() if coverage.is_full(aq, c)]
 
 
 def filter_ids(qs: QuerySet, filters: dict[str, tuple], exclude: str | None = None) -> QuerySet:
