@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 PORT ?= 8000
 export DJANGO_SETTINGS_MODULE ?= config.settings.dev
 
-.PHONY: demo test lint check serve serve-dev install migrate clean backup restore bench guide
+.PHONY: demo test lint check serve serve-dev worker install migrate clean backup restore bench guide
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -20,6 +20,8 @@ install: $(VENV)/.installed
 migrate: install
 	$(BIN)/python manage.py migrate --noinput
 
+# Links in e-mails (BASE_URL) point at the port the demo serves on, unless BASE_URL is set.
+demo: export BASE_URL ?= http://127.0.0.1:$(PORT)
 demo: migrate
 	$(BIN)/python manage.py load_demo_data --if-empty
 	@echo ""
@@ -35,6 +37,11 @@ serve: install
 	@DJANGO_SETTINGS_MODULE=config.settings.production $(BIN)/python manage.py migrate --check >/dev/null || { \
 	  echo "Unapplied migrations: run DJANGO_SETTINGS_MODULE=config.settings.production $(BIN)/python manage.py migrate"; exit 1; }
 	PORT=$(PORT) DJANGO_SETTINGS_MODULE=config.settings.production $(BIN)/gunicorn -c config/gunicorn.conf.py
+
+# A background task worker with the production settings (TASKS_BACKEND=database on every server and
+# worker); under systemd: deploy/systemd/casebook-worker@.service (docs/scale-out.md).
+worker: install
+	DJANGO_SETTINGS_MODULE=config.settings.production $(BIN)/python manage.py db_worker --queue-name='*'
 
 test: install
 	DJANGO_SETTINGS_MODULE=config.settings.test $(BIN)/pytest $(PYTEST_ARGS)

@@ -34,7 +34,7 @@ class AccountForm(forms.Form):
         label=_("用户名"),
         max_length=150,
         validators=[UnicodeUsernameValidator()],
-        help_text=_("登录用，只能包含字母、数字和 @ . + - _，如 gz-yuexiu。"),
+        help_text=_("登录用，只能包含字母、数字和 @ . + - _，如 yuexiu01。"),
         error_messages={"required": _("请填写用户名。")},
     )
     name = forms.CharField(

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 from datetime import datetime, time
 
 from django import forms
@@ -18,6 +17,7 @@ from accounts.roles import Role
 
 from . import actions
 from .models import AuditEvent, Outcome
+from .summary import describe
 
 
 def may_view_audit(user) -> bool:
@@ -68,6 +68,18 @@ class AuditFilterForm(forms.Form):
         return events
 
 
+def object_label(object_type: str) -> str:
+    """"cases.case" → 案例: the model's Chinese name (the raw label when it is not a model)."""
+    from django.apps import apps
+
+    if not object_type:
+        return ""
+    try:
+        return str(apps.get_model(object_type)._meta.verbose_name)
+    except (LookupError, ValueError):
+        return object_type
+
+
 class AuditLogView(WagtailAdminTemplateMixin, TemplateView):
     template_name = "audit/admin/index.html"
     header_icon = "history"
@@ -97,7 +109,8 @@ class AuditLogView(WagtailAdminTemplateMixin, TemplateView):
                 "event": e,
                 "label": actions.label(e.action),
                 "role": roles.get(e.role, e.role),
-                "details": json.dumps(e.details, ensure_ascii=False, sort_keys=True) if e.details else "",
+                "details": describe(e.action, e.details),
+                "object": object_label(e.object_type),
             }
             for e in page
         ]

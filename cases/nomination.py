@@ -11,8 +11,11 @@ from django.db import IntegrityError, transaction
 from django.db.models import QuerySet
 from django.utils.translation import gettext as _
 
+from accounts.roles import Role
+
+from . import permissions
 from .errors import Forbidden, GuardFailed
-from .models import Case, NominationLock
+from .models import CampaignCategory, Case, NominationLock
 from .states import CaseStatus
 
 COUNTED_STATES = frozenset(
@@ -60,10 +63,6 @@ def _renumber(ordered: list[Case]) -> None:
 
 def reorder(*, by, campaign_id: int, category_id: int | None, order: list[int]) -> list[Case]:
     """A recommender's new ranking of its province's nominations in one category (all of them, once)."""
-    from accounts.roles import Role
-
-    from . import permissions
-
     if permissions.role_of(by) != Role.RECOMMENDER or by.region is None:
         raise Forbidden(_("只有推荐单位可以调整推荐排序。"))
     with transaction.atomic():
@@ -79,8 +78,6 @@ def reorder(*, by, campaign_id: int, category_id: int | None, order: list[int]) 
 
 
 def lock_quota_for(campaign_id: int, province_code: str, category_id: int | None) -> None:
-    from .models import CampaignCategory
-
     code = CampaignCategory.objects.filter(pk=category_id).values_list("code", flat=True).first() or ""
     key = {"campaign_id": campaign_id, "province_id": province_code, "category_code": code}
     try:

@@ -10,6 +10,7 @@ from django.db.models import Q, QuerySet
 
 from accounts.roles import Role
 
+from . import review_scope
 from .models import Case, CaseAttachment, CaseImage, Region
 from .models.regions import RegionLevel
 from .states import EDITABLE_STATES, CaseStatus
@@ -61,9 +62,7 @@ def region_in_scope(user, region: Region) -> bool:
 
 
 def _assigned_q(user) -> Q:
-    """Cases assigned to a reviewer; the review app widens this once assignments exist."""
-    from . import review_scope
-
+    """Cases assigned to a reviewer (a declared conflict ends the assignment's visibility)."""
     return review_scope.assigned_cases_q(user)
 
 

@@ -2,9 +2,9 @@
 
 from django.db.models import Q
 
+from .models import ReviewAssignment, ReviewStatus
+
 
 def assigned_cases_q(user) -> Q:
-    from .models import ReviewAssignment, ReviewStatus
-
     assigned = ReviewAssignment.objects.filter(reviewer=user).exclude(status=ReviewStatus.CONFLICT)
     return Q(pk__in=assigned.values("case_id"))

@@ -5,6 +5,13 @@ orientation applied and every piece of metadata (EXIF incl. GPS, XMP, comments) 
 `delete_on_failure` removes files stored by a write that then fails, so a failed upload
 leaves neither a row nor a file.
 
+Decoding is the expensive part (a 24-megapixel photo is ~100 MB of pixels while it is re-encoded):
+it happens before the case is locked (`editing.add_image` locks only to write the rows), at most
+`IMAGE_DECODE_CONCURRENCY` at a time per process (`decode_slot`; an upload that waits longer than
+`IMAGE_DECODE_WAIT_SECONDS` is refused with "try again"), and never for more than
+`WAGTAILIMAGES_MAX_IMAGE_PIXELS` pixels over all frames (24 megapixels: 6000×4000, more than a
+case photo or a scanned A4 page at 300 dpi needs), checked from the header before decoding.
+
 Documents are checked by structure, not only their first bytes: a PDF must end like one (a
 truncated file is refused), an Office file must be an OOXML package of its kind without macros,
 and a ZIP that would inflate far beyond its size (a zip bomb) or names paths outside itself is
@@ -19,6 +26,7 @@ import logging
 import math
 import os
 import posixpath
+import threading
 import uuid
 import zipfile
 from collections.abc import Iterator
@@ -68,6 +76,38 @@ def _size_check(f: UploadedFile, limit: int) -> None:
         )
 
 
+def _too_many_pixels() -> ValidationError:
+    limit = settings.WAGTAILIMAGES_MAX_IMAGE_PIXELS
+    return ValidationError(
+        _("图片像素过多，不能超过 %(limit)s 万像素（例如 6000×4000）。请缩小图片尺寸后重新上传。")
+        % {"limit": f"{limit / 10_000:g}"},
+        code="too_many_pixels",
+    )
+
+
+_decode_lock = threading.Lock()
+_decode_slots: dict[int, threading.BoundedSemaphore] = {}
+
+
+@contextmanager
+def decode_slot() -> Iterator[None]:
+    """Hold one of the process's IMAGE_DECODE_CONCURRENCY decode slots for the block.
+
+    Several large uploads at once would each take their ~100 MB (and a CPU) at the same time;
+    past the bound they wait, and after IMAGE_DECODE_WAIT_SECONDS they are refused with a
+    message to try again (the request is not held for ever)."""
+    size = int(settings.CASEBOOK.get("IMAGE_DECODE_CONCURRENCY", 2))
+    with _decode_lock:
+        slots = _decode_slots.setdefault(size, threading.BoundedSemaphore(size))
+    if not slots.acquire(timeout=float(settings.CASEBOOK.get("IMAGE_DECODE_WAIT_SECONDS", 30))):
+        logger.warning("Image upload refused: %d images are being decoded already", size)
+        raise ValidationError(_("服务器正在处理其他图片，请稍后重新上传。"), code="busy")
+    try:
+        yield
+    finally:
+        slots.release()
+
+
 def check_image(f: UploadedFile) -> str:
     """The image's real format extension; raises ValidationError for anything else."""
     _size_check(f, settings.CASEBOOK["IMAGE_MAX_BYTES"])
@@ -80,7 +120,7 @@ def check_image(f: UploadedFile) -> str:
             frames = getattr(img, "n_frames", 1)
             img.verify()
     except (PILImage.DecompressionBombError, PILImage.DecompressionBombWarning):
-        raise ValidationError(_("图片像素过多，不能超过 4000 万像素。")) from None
+        raise _too_many_pixels() from None
     except Exception:
         if fmt is None:
             raise ValidationError(_("无法识别的图片文件，请上传 JPG、PNG、GIF 或 WebP 图片。")) from None
@@ -90,7 +130,7 @@ def check_image(f: UploadedFile) -> str:
     if fmt not in IMAGE_FORMATS:
         raise ValidationError(_("不支持的图片格式，请上传 JPG、PNG、GIF 或 WebP 图片。"))
     if width * height * max(frames, 1) > settings.WAGTAILIMAGES_MAX_IMAGE_PIXELS:
-        raise ValidationError(_("图片像素过多，不能超过 4000 万像素。"))
+        raise _too_many_pixels()
     return IMAGE_FORMATS[fmt]
 
 
@@ -152,9 +192,10 @@ def clean_image(f: UploadedFile) -> tuple[ContentFile, str]:
     fmt = next(k for k, v in IMAGE_FORMATS.items() if v == ext)
     f.seek(0)
     try:
-        data = _reencode(f, fmt)
+        with decode_slot():
+            data = _reencode(f, fmt)
     except (PILImage.DecompressionBombError, PILImage.DecompressionBombWarning):
-        raise ValidationError(_("图片像素过多，不能超过 4000 万像素。")) from None
+        raise _too_many_pixels() from None
     except (OSError, ValueError, SyntaxError, EOFError):
         raise ValidationError(_("图片文件已损坏或不完整，请重新导出后上传。")) from None
     finally:

@@ -58,12 +58,6 @@ def add_case_panels(request, panels):
     panels[:0] = dashboard.panels_for(request.user)
 
 
-@hooks.register("construct_homepage_summary_items")
-def hide_site_summary(request, summary_items):
-    if not permissions.is_staff_role(request.user):
-        summary_items[:] = []
-
-
 @hooks.register("insert_global_admin_css")
 def case_admin_css():
     return format_html('<link rel="stylesheet" href="{}">', static("cases/admin/admin.css"))

@@ -369,6 +369,8 @@ def _category_code(run: _Run, campaign_id: int, category_id: int | None) -> str:
 
 def index_published(case_ids: list[int], progress: Progress | None = None, batch: int = 500) -> None:
     """The public index for these cases, through search's bulk sync (both backends), in batches."""
+    # search depends on cases (it indexes them); this one call back up stays inside the function
+    # so that loading cases never loads search (tests/test_import_graph.py lists cases↔search).
     from search.indexing import sync_cases
 
     for start in range(0, len(case_ids), batch):

@@ -9,8 +9,11 @@ from cases.api import urls as api_urls
 from search.admin_views import health_view
 from website import urls as website_urls
 from website import urls_data as website_data_urls
+from workspace.views import js_catalog
 
 urlpatterns = [
+    # Before Wagtail's own (same path and name): its JavaScript strings with our Chinese added.
+    path("admin/jsi18n/", js_catalog, name="wagtailadmin_javascript_catalog"),
     path("admin/", include(wagtailadmin_urls)),
     path("documents/", include(wagtaildocs_urls)),
     path("files/", include(case_file_urls)),

@@ -9,14 +9,26 @@ queue's results with its traceback.
 from __future__ import annotations
 
 from django.conf import settings
-from django.core.mail import send_mail
-from django_tasks import task
+from django.core.mail import EmailMessage
+from django_tasks import TaskContext, task
 
 
-@task()
-def send_email(subject: str, body: str, to: list[str], from_email: str | None = None) -> int:
-    """Send one plain-text e-mail; returns the number sent (Django's `send_mail`)."""
-    return send_mail(subject, body, from_email or settings.DEFAULT_FROM_EMAIL, to)
+def message_id(task_id: str) -> str:
+    """One Message-ID per queued e-mail, the same on every run of its task."""
+    domain = (settings.DEFAULT_FROM_EMAIL.rpartition("@")[2].strip(" >") or "casebook.invalid")
+    return f"<casebook-{task_id}@{domain}>"
+
+
+@task(takes_context=True)
+def send_email(context: TaskContext, subject: str, body: str, to: list[str], from_email: str | None = None) -> int:
+    """Send one plain-text e-mail; returns the number sent.
+
+    A task whose worker died after the SMTP server took the message is run again
+    (background/recovery.py): the second copy carries the same Message-ID, by which mail
+    systems recognise it as the same message."""
+    email = EmailMessage(subject, body, from_email or settings.DEFAULT_FROM_EMAIL, to,
+                         headers={"Message-ID": message_id(context.task_result.id)})
+    return email.send()
 
 
 def queue_email(subject: str, body: str, to: list[str], from_email: str | None = None) -> None:

@@ -17,6 +17,15 @@ class LockoutAwareLoginForm(LoginForm):
         "inactive": _("用户名或密码错误。"),
     }
 
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # Wagtail leaves the password label to Django's default ("Password", untranslated) and
+        # words the placeholder "输入你的 用户名"; ours read as Chinese officials expect.
+        self.fields["username"].label = _("用户名")
+        self.fields["username"].widget.attrs["placeholder"] = _("请输入用户名")
+        self.fields["password"].label = _("密码")
+        self.fields["password"].widget.attrs["placeholder"] = _("请输入密码")
+
     def get_invalid_login_error(self):
         from .middleware import lockout_message
 

@@ -31,17 +31,23 @@ class Run:
 class SourceIndex:
     """A source's shingles of `min_run` characters, built once and aligned against many texts."""
 
-    def __init__(self, text: str, min_run: int) -> None:
+    def __init__(self, text: str, min_run: int, *, only: set[str] | None = None) -> None:
+        """`only`: the checked text's shingles, when one text is aligned against many sources;
+        the source's other shingles can never start a run, so they are not stored."""
         self.text = text
         self.min_run = min_run
         grams: dict[str, list[int]] = {}
         for j in range(len(text) - min_run + 1):
-            grams.setdefault(text[j : j + min_run], []).append(j)
+            gram = text[j : j + min_run]
+            if only is None or gram in only:
+                grams.setdefault(gram, []).append(j)
         self.grams = grams
 
     def align(self, checked: str) -> list[Run]:
         source, m, grams = self.text, self.min_run, self.grams
         runs: list[Run] = []
+        if not grams:
+            return runs
         i, n = 0, len(checked)
         while i <= n - m:
             starts = grams.get(checked[i : i + m])
@@ -81,3 +87,8 @@ def covered(runs: list[Run], size: int) -> bytearray:
     for run in runs:
         mask[run.start : run.end] = b"\x01" * run.length
     return mask
+
+
+def shingles(text: str, min_run: int) -> set[str]:
+    """Every run of `min_run` characters of a text (for SourceIndex's `only`)."""
+    return {text[i : i + min_run] for i in range(len(text) - min_run + 1)}

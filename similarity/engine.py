@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from .align import Run, SourceIndex, covered
+from .align import Run, SourceIndex, covered, shingles
 from .corpus import PolicyCorpus
 from .normalise import Normalised, normalise
 from .texts import case_text, unit_key
@@ -101,9 +101,10 @@ def check(
             passages=_passages(runs, checked, entry.normalised, entry.offset),
         )
         masks.append((source, mask))
+    own_shingles = shingles(checked.text, min_run)
     for case in cases:
         normalised_source = normalise(case_text(case))
-        runs = SourceIndex(normalised_source.text, min_run).align(checked.text)
+        runs = SourceIndex(normalised_source.text, min_run, only=own_shingles).align(checked.text)
         if not runs:
             continue
         mask = covered(runs, size)

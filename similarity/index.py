@@ -23,6 +23,9 @@ INSERT_BATCH = 5000
 # A fingerprint found in more cases than this is boilerplate (CommonFingerprint): the candidate
 # query skips it, so its cost does not grow with the number of cases that share stock phrases.
 COMMON_CASES = 100
+# Best-sharing cases read before dropping those that may not serve as sources (other units'
+# drafts; for a self-check, everything unpublished).
+OVERFETCH = 5
 
 
 def update_cases(case_ids: Iterable[int]) -> int:
@@ -95,7 +98,9 @@ def candidates(
     """The cases that share the most fingerprints with a text, most first.
 
     Sources are every other case except other units' drafts (docs/similarity.md); a self-check
-    looks at published cases only.
+    looks at published cases only. The fingerprint lookup reads the (hash, case) index alone;
+    which of its best cases may serve as sources is asked of the cases by primary key after
+    (a join would make the database read every case).
     """
     hashes = set(hashes) - set(CommonFingerprint.objects.filter(hash__in=list(hashes)).values_list("hash", flat=True))
     if not hashes:
@@ -103,10 +108,15 @@ def candidates(
     qs = Fingerprint.objects.filter(hash__in=list(hashes))
     if exclude_case is not None:
         qs = qs.exclude(case_id=exclude_case)
+    ranked = [
+        row["case_id"]
+        for row in qs.values("case_id").annotate(shared=Count("hash")).order_by("-shared", "case_id")[: limit * OVERFETCH]
+    ]
+    eligible = Case.objects.filter(pk__in=ranked)
     if published_only:
-        qs = qs.filter(case__status=CaseStatus.PUBLISHED)
+        eligible = eligible.filter(status=CaseStatus.PUBLISHED)
     else:
-        own_drafts = Q(case__organisation=organisation) if organisation else Q(pk__in=[])
-        qs = qs.filter(~Q(case__status=CaseStatus.DRAFT) | own_drafts)
-    rows = qs.values("case_id").annotate(shared=Count("hash")).order_by("-shared", "case_id")[:limit]
-    return [row["case_id"] for row in rows]
+        own_drafts = Q(organisation=organisation) if organisation else Q(pk__in=[])
+        eligible = eligible.filter(~Q(status=CaseStatus.DRAFT) | own_drafts)
+    allowed = set(eligible.values_list("pk", flat=True))
+    return [pk for pk in ranked if pk in allowed][:limit]

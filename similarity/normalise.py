@@ -32,6 +32,28 @@ def _keeps(char: str) -> bool:
     return unicodedata.category(char)[0] in "LN"
 
 
+def _fold(char: str) -> str:
+    """One character folded: "" when it is dropped, else exactly one character."""
+    if char.isascii():
+        return char.lower() if char.isalnum() else ""
+    # NFKC turns full-width letters, digits and punctuation into their ASCII forms.
+    folded = unicodedata.normalize("NFKC", char)[:1]
+    if not folded or not _keeps(folded):
+        return ""
+    return _traditional_to_simplified().get(ord(folded), folded).lower()
+
+
+class _FoldTable(dict):
+    """str.translate's table, filled on first sight of each character (texts use a few thousand)."""
+
+    def __missing__(self, code: int) -> str:
+        value = self[code] = _fold(chr(code))
+        return value
+
+
+_TABLE = _FoldTable()
+
+
 @dataclass(frozen=True)
 class Normalised:
     text: str  # the folded characters
@@ -43,27 +65,13 @@ class Normalised:
 
 
 def normalise(text: str) -> Normalised:
-    """Fold `text` for matching; see the module docstring."""
-    fold = _traditional_to_simplified()
-    out: list[str] = []
-    positions: list[int] = []
-    for index, char in enumerate(text):
-        if char.isascii():
-            if char.isalnum():
-                out.append(char.lower())
-                positions.append(index)
-            continue
-        # NFKC turns full-width letters, digits and punctuation into their ASCII forms.
-        folded = unicodedata.normalize("NFKC", char)
-        if len(folded) != 1:
-            folded = folded[:1] if folded else ""
-        if not folded or not _keeps(folded):
-            continue
-        out.append(fold.get(ord(folded), folded).lower())
-        positions.append(index)
-    return Normalised("".join(out), tuple(positions))
+    """Fold `text` for matching, keeping where each character came from; see the module docstring."""
+    table = _TABLE
+    folded = [table[ord(char)] for char in text]
+    positions = tuple(i for i, char in enumerate(folded) if char)
+    return Normalised("".join(folded), positions)
 
 
 def normalise_plain(text: str) -> str:
-    """Only the folded text (organisation names, fingerprints of the policy corpus)."""
-    return normalise(text).text
+    """Only the folded text (the index, organisation names): str.translate, at C speed."""
+    return text.translate(_TABLE)

@@ -96,3 +96,26 @@ class AdoptionForm(ServiceErrorsMixin, forms.Form):
         widget=forms.Textarea(attrs={"rows": 4, "maxlength": 1000}),
         help_text=_("目前取得的成效，如培训人次、覆盖人群（不超过 1000 字）。"),
     )
+
+
+class ObjectionLookupForm(ServiceErrorsMixin, forms.Form):
+    """异议进度查询: the reference number and the last four digits of the phone given."""
+
+    reference = forms.CharField(
+        label=_("受理编号"), max_length=40, error_messages={"required": _("请填写受理编号。")},
+        widget=forms.TextInput(attrs={"autocomplete": "off", "maxlength": 40, "spellcheck": "false"}),
+        help_text=_("提交异议后页面和确认邮件中给出的编号，如 YY20261206-AB12CD。"),
+    )
+    phone_last4 = forms.CharField(
+        label=_("联系电话后四位"), max_length=8, error_messages={"required": _("请填写提交异议时所留电话的后四位数字。")},
+        widget=forms.TextInput(attrs={"autocomplete": "off", "inputmode": "numeric", "maxlength": 4}),
+        help_text=_("提交异议时填写的联系电话的最后四位数字。"),
+    )
+
+    def clean_phone_last4(self) -> str:
+        from cases.objection_progress import normalise
+
+        _reference, digits = normalise("", self.cleaned_data["phone_last4"])
+        if not (len(digits) == 4 and digits.isascii() and digits.isdigit()):
+            raise ValidationError(_("请填写 4 位数字，即联系电话的最后四位。"))
+        return digits

@@ -14,6 +14,7 @@ urlpatterns = [
     path("campaigns/", views.campaign_list, name="campaigns"),
     path("campaigns/<slug:slug>/", views.campaign_detail, name="campaign"),
     path("notices/", views.notice_list, name="notices"),
+    path("notices/lookup/", views.objection_lookup, name="objection_lookup"),
     path("notices/<int:pk>/", views.notice_detail, name="notice"),
     path("notices/<int:pk>/received/", views.objection_received, name="objection_received"),
     path("display/", views.display_switch, name="display"),

@@ -31,7 +31,7 @@ from search.query import MAX_QUERY_LENGTH, QueryError, SearchQuery
 from search.service import search_cases
 
 from . import case_page, display, selectors
-from .forms import AdoptionForm, ObjectionForm
+from .forms import AdoptionForm, ObjectionForm, ObjectionLookupForm
 from .http import cache_public, no_store
 from .paging import Window, requested_page
 from .paging import page_links as _page_links
@@ -102,13 +102,17 @@ def _active_filters(request, query: SearchQuery, groups: list[dict]) -> list[dic
 def library(request):
     error = None
     query = results = None
+    asked = None  # a page past the deepest a search may reach, answered like any page past the end
     try:
         query = query_from_params(request.GET, page_size=PAGE_SIZE)
         results = search_cases(query)
     except QueryError as exc:
         error = exc.message
+        if exc.field == "page" and requested_page(request.GET) > 1:
+            query, results, asked = _past_the_depth(request.GET)
+            error = None if query else error
     hits = []
-    if results is not None:
+    if results is not None and asked is None:
         by_id = {h.case_id: h for h in results.hits}
         for case in selectors.cases_by_ids(results.case_ids):
             highlight = by_id[case.pk].highlight
@@ -120,7 +124,7 @@ def library(request):
             })
     total = results.total if results else 0
     last_page = max(1, -(-total // PAGE_SIZE))
-    page = query.page if query else 1
+    page = asked or (query.page if query else 1)
     beyond = results is not None and total > 0 and page > last_page
     groups = _facet_groups(results, query)
     filtered = bool(query and query.filters)
@@ -178,6 +182,24 @@ def _correction_links(request, results) -> dict:
     elif results.suggested_query:
         out.update(suggested=results.suggested_query, suggested_url=_with_text(request, results.suggested_query))
     return out
+
+
+def _past_the_depth(params) -> tuple[SearchQuery | None, object, int | None]:
+    """A page too deep to search (MAX_DEPTH): when the results end before it, it is simply a
+    page that does not exist ("没有第 N 页…共 M 页", as for any page past the end); only when
+    there really are that many results does the depth limit speak. Returns (query, results,
+    page asked) for the first case, (None, None, None) for the second."""
+    first = params.copy()
+    first["page"] = "1"
+    try:
+        query = query_from_params(first, page_size=PAGE_SIZE)
+    except QueryError:
+        return None, None, None
+    results = search_cases(query)
+    asked = requested_page(params)
+    if asked > max(1, -(-results.total // PAGE_SIZE)):
+        return query, results, asked
+    return None, None, None
 
 
 def _popular_topics() -> list[dict]:
@@ -371,6 +393,22 @@ def objection_received(request, pk: int):
     context = {"case": case, "reference": reference,
                "retention_days": settings.CASEBOOK["OBJECTION_RETENTION_DAYS"]}
     return no_store(render(request, "website/objection_received.html", context))
+
+
+@require_http_methods(["GET", "HEAD", "POST"])
+def objection_lookup(request):
+    """异议进度查询: reference number + last four phone digits → status and, once ruled, the ruling."""
+    from cases import objection_progress
+
+    form = ObjectionLookupForm(request.POST if request.method == "POST" else None)
+    progress, not_found = None, False
+    if request.method == "POST" and form.is_valid():
+        progress = objection_progress.lookup(reference=form.cleaned_data["reference"],
+                                             phone_last4=form.cleaned_data["phone_last4"])
+        not_found = progress is None
+    context = {"form": form.accessible(), "progress": progress, "not_found": not_found}
+    status = 400 if form.errors else (404 if not_found else 200)
+    return no_store(render(request, "website/objection_lookup.html", context, status=status))
 
 
 # --- display switch (适老化) ------------------------------------------------------------------

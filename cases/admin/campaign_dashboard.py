@@ -11,7 +11,7 @@ from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 from wagtail.admin import messages
 
-from .. import exports, preview, selectors, workflow
+from .. import exports, preview, selectors, workflow, worklists
 from ..models import Campaign, Case
 from ..states import CaseStatus
 from .common import (
@@ -23,10 +23,7 @@ from .common import (
     with_next,
     xlsx_response,
 )
-
-
-def case_list_url(**filters) -> str:
-    return reverse("cases:index") + "?" + urlencode({k: v for k, v in filters.items() if v not in (None, "")})
+from .dashboard import case_list_url, todo_items
 
 
 class DeskIndexView(StaffOnlyMixin, AdminPage):
@@ -86,6 +83,7 @@ class CampaignDashboardView(CampaignDeskMixin, AdminPage):
         context.update(
             states=states, columns=columns, provinces=provinces, total=sum(counts.values()),
             all_url=case_list_url(campaign=campaign.pk),
+            todo=todo_items(worklists.secretariat_todo(campaign)[0]),
             next_steps=[
                 {"label": _("待形式审查"), "count": counts.get(CaseStatus.RECOMMENDED, 0), "url": reverse("desk:check", args=[campaign.pk])},
                 {"label": _("待分配评审专家或开始评审"), "count": counts.get(CaseStatus.ELIGIBLE, 0), "url": reverse("desk:assignments", args=[campaign.pk])},

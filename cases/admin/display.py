@@ -13,7 +13,6 @@ from ..models import Case
 from ..states import CaseStatus
 from ..taxonomies import KeyGroup, OrganisationType, Scenario, SpecialProject, TaskArea, label_of
 from ..validation import submission_problems
-from . import selectors
 
 EXTRA_ACTION_LABELS = {
     "create": "创建草稿",
@@ -29,16 +28,10 @@ def local_deadline(case: Case) -> datetime:
 
 def campaign_deadlines() -> list[dict[str, Any]]:
     """Each open campaign with its submission deadline in its own time zone (Asia/Shanghai)."""
-    now = timezone.now()
-    return [
-        {
-            "campaign": c,
-            "closes": timezone.localtime(c.submission_closes, c.tzinfo),
-            "days_left": max((c.submission_closes - now).days, 0),
-            "passed": c.submission_closes <= now,
-        }
-        for c in selectors.open_campaigns()
-    ]
+    from .. import worklists
+
+    return [{"campaign": d.campaign, "closes": d.at, "days_left": d.days_left, "passed": d.passed}
+            for d in worklists.submission_deadlines()]
 
 
 def state_label(code: str) -> str:
@@ -58,7 +51,10 @@ def action_label(name: str) -> str:
 
 
 def person(user) -> str:
-    return (user.get_full_name() or user.get_username()) if user else _("系统")
+    """Who did it, as people say it: the name, else the organisation, else the account name."""
+    if not user:
+        return _("系统")
+    return user.get_full_name() or user.organisation or user.get_username()
 
 
 def history_entries(case: Case, *, show_people: bool = True) -> list[dict[str, Any]]:

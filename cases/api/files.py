@@ -51,11 +51,12 @@ class ImageListView(UploadMixin, generics.ListCreateAPIView):
 
     def create(self, request, pk: int):
         with transaction.atomic():
-            editing.lock_for_edit(case=pk, by=request.user)
-            form = ImageUploadSerializer(data=request.data)
-            form.is_valid(raise_exception=True)
-            data = {k: v for k, v in form.validated_data.items() if k != "title"}
-            image = editing.add_image(case=pk, by=request.user, **data)
+            editing.lock_for_edit(case=pk, by=request.user)  # 404/403/409 before the file is read
+        # Not under the case's lock: add_image decodes the image first and locks only to write.
+        form = ImageUploadSerializer(data=request.data)
+        form.is_valid(raise_exception=True)
+        data = {k: v for k, v in form.validated_data.items() if k != "title"}
+        image = editing.add_image(case=pk, by=request.user, **data)
         return Response(ImageSerializer(image).data, status=status.HTTP_201_CREATED)
 
 

@@ -23,7 +23,7 @@ code_validator = RegexValidator(
 class Aggregation(models.TextChoices):
     MEAN = "mean", _("算术平均")
     TRIMMED_MEAN = "trimmed_mean", _("去掉一个最高分和一个最低分后平均")
-    NORMALISED = "normalised", _("按评审专家标准化（z 分数）")
+    NORMALISED = "normalised", _("按评审专家标准化（标准分）")
 
 
 class Campaign(ClusterableModel):

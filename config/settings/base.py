@@ -21,6 +21,7 @@ INSTALLED_APPS = [
     "website",
     "audit",
     "security",
+    "workspace",  # the admin's branding, menus and Chinese (before wagtail.admin: its templates win)
     "wagtail.contrib.forms",
     "wagtail.contrib.redirects",
     "wagtail.contrib.settings",
@@ -40,6 +41,8 @@ INSTALLED_APPS = [
     "rest_framework",
     "drf_spectacular",
     "django_tasks",
+    # Before django_tasks_db: its `db_worker` command replaces the upstream one (background/worker.py).
+    "background",
     # The database task queue (TASKS_BACKEND=database): its tables exist everywhere, used only then.
     "django_tasks_db",
     "django.contrib.auth",
@@ -160,11 +163,14 @@ RATE_LIMITS_ENABLED = env_bool("RATE_LIMITS_ENABLED", True)
 RATE_LIMIT_SIGNIN_PER_MINUTE = env_int("RATE_LIMIT_SIGNIN_PER_MINUTE", 20)
 RATE_LIMIT_SEARCH_PER_MINUTE = env_int("RATE_LIMIT_SEARCH_PER_MINUTE", 120)
 RATE_LIMIT_OBJECTIONS_PER_HOUR = env_int("RATE_LIMIT_OBJECTIONS_PER_HOUR", 5)
+RATE_LIMIT_OBJECTION_LOOKUPS_PER_HOUR = env_int("RATE_LIMIT_OBJECTION_LOOKUPS_PER_HOUR", 20)
 RATE_LIMITS = [
     {"name": "signin", "path": r"^/(admin/login/|api/v1/auth/token$)", "methods": ["POST"],
      "limit": RATE_LIMIT_SIGNIN_PER_MINUTE, "window": 60},
     {"name": "objections", "path": r"^/(api/v1/cases/\d+/objections|notices/\d+/)$", "methods": ["POST"],
      "limit": RATE_LIMIT_OBJECTIONS_PER_HOUR, "window": 3600},
+    {"name": "objection_lookup", "path": r"^/notices/lookup/$", "methods": ["POST"],
+     "limit": RATE_LIMIT_OBJECTION_LOOKUPS_PER_HOUR, "window": 3600},
     {"name": "search", "path": r"^/(cases/|api/v1/cases)$", "methods": ["GET", "HEAD"],
      "limit": RATE_LIMIT_SEARCH_PER_MINUTE, "window": 60},
 ]
@@ -190,7 +196,8 @@ SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
 AUDIT_RETENTION_DAYS = env_int("AUDIT_RETENTION_DAYS", 180)
 
 LANGUAGE_CODE = "zh-hans"
-LANGUAGES = [("zh-hans", _("简体中文")), ("en", _("English"))]
+# Chinese only: every official and citizen reads zh-hans, whatever the browser asks for.
+LANGUAGES = [("zh-hans", _("简体中文"))]
 LOCALE_PATHS = [BASE_DIR / "locale"]
 TIME_ZONE = "Asia/Shanghai"
 USE_I18N = True
@@ -241,6 +248,12 @@ TASKS = {
 WAGTAIL_SITE_NAME = "典型案例库"
 WAGTAILADMIN_BASE_URL = os.environ.get("BASE_URL", "http://127.0.0.1:8000")
 WAGTAIL_I18N_ENABLED = False
+# The admin in Chinese only (no language or time-zone choice in 帐号); Wagtail's own zh-hans
+# catalogue, completed by workspace/locale where it lacks a string (docs/admin.md).
+WAGTAILADMIN_PERMITTED_LANGUAGES = [("zh-hans", "简体中文")]
+WAGTAIL_USER_TIME_ZONES = ["Asia/Shanghai"]
+# Wagtail's page moderation workflows are not ours (cases have their own lifecycle).
+WAGTAIL_WORKFLOW_ENABLED = False
 WAGTAILSEARCH_BACKENDS = {"default": {"BACKEND": "wagtail.search.backends.database"}}
 # The front cache (Varnish, docs/deployment-cache.md), purged when cases change; off when unset.
 # Several caches: comma-separated URLs; each gets every purge.
@@ -259,7 +272,8 @@ WAGTAILIMAGES_EXTENSIONS = ["jpg", "jpeg", "png", "gif", "webp"]
 WAGTAILIMAGES_MAX_UPLOAD_SIZE = 10 * 1024 * 1024
 # Draftail, reading a post that is not content state as HTML through the allow-list (security/richtext.py).
 WAGTAILADMIN_RICH_TEXT_EDITORS = {"default": {"WIDGET": "security.widgets.SafeDraftailRichTextArea"}}
-WAGTAILIMAGES_MAX_IMAGE_PIXELS = 40_000_000
+# 24 megapixels over all frames (6000×4000: more than a case photo needs); cases/uploads.py.
+WAGTAILIMAGES_MAX_IMAGE_PIXELS = 24_000_000
 WAGTAILDOCS_MAX_UPLOAD_SIZE = 20 * 1024 * 1024
 WAGTAIL_PASSWORD_RESET_ENABLED = True
 # The admin's sign-in form: one message for every failure, and the lockout's (security/forms.py).
@@ -281,6 +295,17 @@ CASEBOOK = {
     "OPERATOR": os.environ.get("SITE_OPERATOR", ""),
     # Objectors' personal data is erased this many days after the ruling (manage.py erase_objector_data).
     "OBJECTION_RETENTION_DAYS": int(os.environ.get("OBJECTION_RETENTION_DAYS", "180")),
+    # Task workers (background/recovery.py): a RUNNING task whose worker has not been seen for
+    # this long is queued again; one claimed this many times without finishing is marked failed.
+    "TASK_LEASE_SECONDS": float(os.environ.get("TASK_LEASE_SECONDS", "60")),
+    "TASK_MAX_ATTEMPTS": int(os.environ.get("TASK_MAX_ATTEMPTS", "3")),
+    # A publish, revoke or correction queues the compilation's rebuild (with the immediate task
+    # backend: built after the commit, in that official's request); 0: it is only marked pending
+    # and `manage.py build_compilations` (cron) builds it. Visitors' downloads never build.
+    # Image uploads decoded at once per process, and how long one waits for its turn (s).
+    "IMAGE_DECODE_CONCURRENCY": int(os.environ.get("IMAGE_DECODE_CONCURRENCY", "2")),
+    "IMAGE_DECODE_WAIT_SECONDS": float(os.environ.get("IMAGE_DECODE_WAIT_SECONDS", "30")),
+    "COMPILATION_BUILD_ON_CHANGE": os.environ.get("COMPILATION_BUILD_ON_CHANGE", "1") != "0",
 }
 
 # Search: Elasticsearch when ELASTICSEARCH_URL is set, else (and whenever it is down) the database.

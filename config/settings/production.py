@@ -78,12 +78,14 @@ STORAGES = {
 
 # Caches shared by every app server: Redis when REDIS_URL is set, else tables in the database
 # (`manage.py createcachetable` after `migrate`). "renditions" is Wagtail's rendition lookup cache.
+# Redis through sharedcache/backend.py: while Redis is down, reads miss and writes are skipped
+# (the pages come from the database), never a 500 (docs/faults.md).
 REDIS_URL = os.environ.get("REDIS_URL", "")  # noqa: F405
 CACHE_KEY_PREFIX = os.environ.get("CACHE_KEY_PREFIX", "casebook")  # noqa: F405
 if REDIS_URL:
     CACHES = {
         alias: {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "BACKEND": "sharedcache.backend.ResilientRedisCache",
             "LOCATION": REDIS_URL,
             "KEY_PREFIX": f"{CACHE_KEY_PREFIX}:{alias}",
             "TIMEOUT": timeout,

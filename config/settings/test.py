@@ -29,6 +29,9 @@ CACHES = {
 # Tasks run inline whatever the environment says (tests/deployment runs a real db_worker).
 TASKS_BACKEND = "immediate"
 TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
+# A PDF build per publication would add minutes to the suite: tests/website/test_compilation.py
+# turns it back on; elsewhere a book is built when a test asks (`build_compilations`).
+CASEBOOK = {**CASEBOOK, "COMPILATION_BUILD_ON_CHANGE": False}  # noqa: F405
 
 # Never reach a real cluster from the general suite; the opt-in ES tests read the environment.
 ELASTICSEARCH_URL = ""

@@ -40,6 +40,8 @@ def campaign_data(**overrides) -> dict:
         "time_zone": "Asia/Shanghai", "nomination_required": "on", "default_quota": "3",
         "reviewers_per_case": "5", "aggregation": "trimmed_mean", "review_deadline": "", "notice_days": "7",
         "conflict_same_province": "on", "conflict_same_organisation": "on",
+        # 查重 settings: the form shows their defaults (13 characters, 30%), a browser posts them back.
+        "similarity_min_run": "13", "similarity_threshold": "30",
     }
     data.update(formset("categories", [{"code": "inclusion", "title": "数字包容", "description": "", "quota": ""}]))
     data.update(formset("quota_overrides", []))

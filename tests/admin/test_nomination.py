@@ -132,13 +132,17 @@ def test_nomination_sheet_downloads_as_xlsx_with_a_chinese_filename(as_user, rec
 
 
 def test_returned_case_shows_the_reason_on_inspect_and_edit(as_user, campaign):
+    from accounts.models import User
+
     case = case_in("returned", campaign=campaign, region_code="440100")
+    # Who returned it reads as the organisation, not the account name (issue 16).
+    User.objects.filter(username="rec-440000").update(organisation="广东省委网信办")
     submitter = factories.submitter("440100", username="sub-440100")
     client = as_user(submitter)
     for url in (reverse("cases:inspect", args=[case.pk]), reverse("cases:edit", args=[case.pk])):
         html = client.get(url).content.decode()
         assert "退回修改：" in html and "请补充成效数据" in html
-        assert 'role="alert"' in html and "rec-440000" in html
+        assert 'role="alert"' in html and "广东省委网信办" in html and "rec-440000" not in html
     # A case that is not returned has no banner.
     submitted = case_in("submitted", campaign=campaign, region_code="440100")
     assert "退回修改：" not in client.get(reverse("cases:inspect", args=[submitted.pk])).content.decode()

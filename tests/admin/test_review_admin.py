@@ -207,5 +207,5 @@ def test_reviewer_dashboard_panel_shows_pending_reviews_and_deadline(client, cam
     mine, _other = _assignments(case)
     client.force_login(mine.reviewer)
     html = client.get(reverse("wagtailadmin_home")).content.decode()
-    assert "待评审" in html and "您有 <strong>1</strong> 件案例待评审" in html and "评审截止" in html
+    assert "待评分" in html and "您有 <strong>1</strong> 个案例的评分尚未提交" in html and "评审截止" in html
     assert '"name": "my-reviews"' in html

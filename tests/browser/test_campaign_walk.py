@@ -271,8 +271,11 @@ def secretariat_rules_and_publishes(page, site, people, case) -> None:
     page.get_by_text("已发布 1 个案例。").wait_for()
 
 
-def test_a_campaign_walked_through_by_every_role(page, site, people):
+def test_a_campaign_walked_through_by_every_role(page, site, people, settings):
     from cases.models import Case
+
+    # As deployed: the secretariat's publication builds the compilation (never a visitor's download).
+    settings.CASEBOOK = {**settings.CASEBOOK, "COMPILATION_BUILD_ON_CHANGE": True}
 
     campaign = people["campaign"]
     sign_in(page, site, people["secretariat"])

@@ -37,7 +37,7 @@ def test_redis_the_database_queue_and_s3_from_the_environment(production_env):
     production_env.setenv("AWS_STORAGE_BUCKET_NAME", "casebook-media")
     values = production_settings()
     caches = values["CACHES"]
-    assert {c["BACKEND"] for c in caches.values()} == {"django.core.cache.backends.redis.RedisCache"}
+    assert {c["BACKEND"] for c in caches.values()} == {"sharedcache.backend.ResilientRedisCache"}
     assert caches["default"]["KEY_PREFIX"] != caches["renditions"]["KEY_PREFIX"]
     assert values["TASKS"]["default"]["BACKEND"] == "django_tasks_db.DatabaseBackend"
     media = values["STORAGES"]["default"]["OPTIONS"]

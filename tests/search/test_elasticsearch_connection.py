@@ -5,6 +5,7 @@ HTTPS with a CA generated here (tests/search/tls.py). Bad settings are reported 
 from __future__ import annotations
 
 import base64
+from io import StringIO
 
 import pytest
 from django.core.management import call_command
@@ -154,9 +155,24 @@ def test_a_malformed_url_never_breaks_the_public_search(settings, client, url, d
 
 
 def _check(*, deploy: bool) -> str:
-    from io import StringIO
-
     out = StringIO()
     args = ["--deploy"] if deploy else []
     call_command("check", *args, "--tag", "search", stdout=out, stderr=out)
     return out.getvalue()
+
+
+def test_a_secured_cluster_serves_every_case_end_to_end(settings, https, pki, django_capture_on_commit_callbacks):
+    """HTTPS with the cluster's own CA and an API key: build, search, check — every request signed."""
+    from search.maintenance import reindex
+
+    campaign = finished_campaign("c-secured", 2025)
+    with django_capture_on_commit_callbacks(execute=True):
+        case = import_case(campaign, title="安全集群上的检索", region="440100", day=1)
+    settings.ELASTICSEARCH_URL = f"https://127.0.0.1:{https.server_port}"
+    settings.SEARCH_ES_CA_CERTS = str(pki.ca)
+    settings.SEARCH_ES_API_KEY = ENCODED_KEY
+    assert reindex("elasticsearch") == 1
+    results = service.search_cases(SearchQuery(q="安全集群"))
+    assert results.backend == "elasticsearch" and results.case_ids == [case.pk]
+    call_command("search_check", stdout=StringIO())  # consistent, probes pass: no CommandError
+    assert {r["headers"].get("authorization") for r in https.state["requests"]} == {f"ApiKey {ENCODED_KEY}"}

@@ -10,6 +10,7 @@ client every request after the drop fails, until the connection is closed by han
 from __future__ import annotations
 
 import errno
+import json
 import os
 import shutil
 import subprocess
@@ -125,7 +126,8 @@ def test_without_health_checks_exactly_one_request_fails(serving, monkeypatch, c
     assert wsgi_get(PROBES[0]) == 200 and not connection.health_check_enabled
     assert kill_backends() >= 1
     status, body = wsgi_request(PROBES[0])
-    assert status == 500 and "服务器暂时出错" in body  # the self-contained error page, no database needed
+    # The API's own JSON error (docs/hostile-input.md), built without the database.
+    assert status == 500 and json.loads(body) == {"detail": "服务器暂时无法处理该请求，请稍后重试。"}
     assert until_ok(PROBES[0]) == [200]
     assert wsgi_get(PROBES[1]) == 200
 
@@ -393,3 +395,71 @@ def test_queued_work_goes_out_with_the_next_change_once_the_cluster_answers(
         after = import_case(campaign, title="恢复之后发布的案例", region="330100", day=2)
     assert set(es_stand_in.docs(stand_in, "fault-cases")) == {str(during.pk), str(after.pk)}
     assert not PendingIndexOp.objects.exists()
+
+
+# --- Redis (the shared cache) is down, then back -------------------------------------------
+# A redis-server of the test's own (tests/private_services.py), stopped and started at will; the
+# cache configured as production configures it (sharedcache.backend.ResilientRedisCache).
+
+
+@pytest.fixture
+def private_redis(settings):
+    from tests.private_services import PrivateRedis
+
+    server = PrivateRedis().start()
+    settings.CACHES = {
+        alias: {"BACKEND": "sharedcache.backend.ResilientRedisCache", "LOCATION": server.url,
+                "KEY_PREFIX": f"drill:{alias}", "OPTIONS": {"RETRY_AFTER": 0}}
+        for alias in ("default", "renditions")
+    }
+    yield server
+    server.stop()
+
+
+def redis_keys(server) -> list[bytes]:
+    import redis
+
+    return redis.Redis.from_url(server.url).keys("drill:*")
+
+
+PUBLIC_PAGES = ["/", "/cases/", "/cases/?q=助老", "/campaigns/", "/api/v1/cases?q=助老"]
+
+
+@pytest.mark.django_db
+def test_redis_down_public_pages_and_api_writes_still_answer(private_redis, campaign, client,
+                                                            django_capture_on_commit_callbacks):
+    published = import_case(finished_campaign("fault-redis", 2025), title="智慧助老驿站", region="440100", day=1)
+    submitter = factories.submitter("440100", username="redis-sub")
+    draft = workflow.create_draft(by=submitter, campaign=campaign, title="停机前的标题", region=factories.region("440100"))
+    api = sign_in(submitter)
+    pages = [*PUBLIC_PAGES, f"/cases/{published.pk}/"]
+    assert [client.get(p).status_code for p in pages] == [200] * len(pages)
+    assert redis_keys(private_redis)  # the case page's fragments are cached
+
+    private_redis.stop()
+    assert [client.get(p).status_code for p in pages] == [200] * len(pages)
+    assert "智慧助老驿站" in client.get(f"/cases/{published.pk}/").content.decode()  # from the database
+    with django_capture_on_commit_callbacks(execute=True):  # the invalidations after commit run too
+        response = api.patch(f"/api/v1/submissions/{draft.pk}", {"title": "停机期间改的标题"}, format="json")
+    assert response.status_code == 200, response.content.decode()
+    draft.refresh_from_db()
+    assert draft.title == "停机期间改的标题"  # the write committed, the cache notwithstanding
+
+    private_redis.start()  # back, empty, on the same port: no app restart
+    assert client.get(f"/cases/{published.pk}/").status_code == 200
+    assert redis_keys(private_redis)  # the cache is used again
+
+
+@pytest.mark.django_db
+def test_an_invalidation_missed_while_redis_is_away_is_applied_when_it_answers(private_redis):
+    """Redis alive but not answering (CLIENT PAUSE: the data stays): the delete that failed is
+    remembered and done once Redis answers, so the old entry does not outlive the outage."""
+    import redis
+    from django.core.cache import cache
+
+    cache.set("search:db:collection-stats", {"n": 1}, None)
+    redis.Redis.from_url(private_redis.url).execute_command("CLIENT", "PAUSE", 1500, "ALL")
+    cache.delete("search:db:collection-stats")  # times out: skipped, remembered
+    assert cache.get("anything", "miss") == "miss"
+    time.sleep(1.6)
+    assert cache.get("search:db:collection-stats") is None

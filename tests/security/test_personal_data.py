@@ -17,6 +17,7 @@ import re
 from datetime import date
 
 import pytest
+from django.core.management import call_command
 from django.test import Client, TestCase
 from django.urls import URLPattern, URLResolver, get_resolver
 from pypdf import PdfReader
@@ -93,6 +94,7 @@ def seeded(campaign):
                                   first_name=ADOPTER[0])
     report_adoption(case_id=cases["published"].pk, by=adopter, since=date(2025, 6, 1),
                     summary="借鉴了社区课堂和志愿者结对的做法。", results="培训老年人三千人次。")
+    call_command("build_compilations", stdout=io.StringIO())  # what publication (or cron) does
     return {"campaign": campaign, "cases": cases, "objections": objections, "staff": staff}
 
 

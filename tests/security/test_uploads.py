@@ -119,13 +119,15 @@ def test_gif_frames_count_toward_the_pixel_limit(draft, settings):
     assert "像素" in exc.value.message_dict["file"][0]
 
 
-def test_the_default_limit_is_forty_megapixels_over_all_frames():
-    assert django_settings.WAGTAILIMAGES_MAX_IMAGE_PIXELS == 40_000_000
-    # 41 frames of 1000×1000: 41 megapixels in a few kilobytes of GIF.
-    upload = gif(41, size=(1000, 1000))
+def test_the_default_limit_is_twenty_four_megapixels_over_all_frames():
+    assert django_settings.WAGTAILIMAGES_MAX_IMAGE_PIXELS == 24_000_000
+    # 25 frames of 1000×1000: 25 megapixels in a few kilobytes of GIF.
+    upload = gif(25, size=(1000, 1000))
     assert upload.size < 200_000
-    with pytest.raises(ValidationError):
+    with pytest.raises(ValidationError) as exc:
         uploads.check_image(upload)
+    assert exc.value.messages == ["图片像素过多，不能超过 2400 万像素（例如 6000×4000）。请缩小图片尺寸后重新上传。"]
+    uploads.check_image(gif(24, size=(1000, 1000)))  # exactly the limit: accepted
 
 
 def test_a_disguised_file_is_not_an_image():

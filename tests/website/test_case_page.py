@@ -36,7 +36,7 @@ def test_indicators_are_a_table(client, make_case):
     html = client.get(f"/cases/{case.pk}/").content.decode()
     table = html[html.index('<table class="indicators">'):html.index("</table>")]
     assert '<th scope="col">指标</th>' in table
-    assert '<th scope="row">培训人次</th><td class="num">12,000</td><td>人次</td><td class="num">3,000</td>' in table
+    assert '<th scope="row">培训人次</th><td class="num">12,000</td><td class="unit">人次</td><td class="num">3,000</td>' in table
 
 
 def test_gallery_has_responsive_renditions_and_alt_text(client, make_case):

@@ -10,6 +10,7 @@ from django.conf import settings
 from django.core.management import call_command
 from django.test import TestCase
 from django.test.utils import override_settings
+from django.utils.timezone import localtime
 from django_tasks import task_backends
 from pypdf import PdfReader
 
@@ -23,6 +24,21 @@ from website.compilation.models import Compilation, CompilationState
 pytestmark = pytest.mark.django_db
 
 DUMMY_TASKS = {"default": {"BACKEND": "django_tasks.backends.dummy.DummyBackend"}}
+DATABASE_QUEUE = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+
+
+@pytest.fixture(autouse=True)
+def build_on_change(settings):
+    """As deployed: a publish, revoke or correction builds the book (inline: immediate backend)."""
+    settings.CASEBOOK = {**settings.CASEBOOK, "COMPILATION_BUILD_ON_CHANGE": True, "COMPILATION_DELAY_SECONDS": 30}
+    return settings
+
+
+@pytest.fixture
+def build_by_command(build_on_change):
+    """COMPILATION_BUILD_ON_CHANGE=0: changes only mark the book pending (cron builds it)."""
+    build_on_change.CASEBOOK = {**build_on_change.CASEBOOK, "COMPILATION_BUILD_ON_CHANGE": False}
+    return build_on_change
 
 
 def _pdf(response) -> tuple[str, set[str], int]:
@@ -106,23 +122,20 @@ def test_book_is_stored_under_media_with_the_campaign_and_a_hash(client, book):
 
 
 def test_book_is_rebuilt_when_a_case_is_published_or_revoked(client, book, make_case):
+    """Immediate backend: the official's publish or revoke builds the new book after its commit."""
     campaign = book["campaign"]
-    first = client.get(_url(campaign))
-    _pdf(first)
+    _pdf(client.get(_url(campaign)))
     old_file = Compilation.objects.get(campaign=campaign).file.name
 
     added = make_case("published", region_code="350100", title="厦门新发布的数字助老案例")
-    assert Compilation.objects.get(campaign=campaign).state == CompilationState.PENDING
+    compilation = Compilation.objects.get(campaign=campaign)
+    assert compilation.state == CompilationState.READY and compilation.case_count == 3
+    assert compilation.file.name != old_file
+    assert not (Path(settings.MEDIA_ROOT) / old_file).exists()  # the previous build is removed, once replaced
     text, _fonts, _pages = _pdf(client.get(_url(campaign)))
     assert _flat(added.title) in _flat(text)
-    compilation = Compilation.objects.get(campaign=campaign)
-    assert compilation.case_count == 3 and compilation.file.name != old_file
-    assert not (Path(settings.MEDIA_ROOT) / old_file).exists()  # the previous build is removed
 
     _revoke(book["published"][0])
-    # The file that still shows the revoked case is withdrawn at once, before the rebuild.
-    compilation = Compilation.objects.get(campaign=campaign)
-    assert not compilation.file and compilation.state == CompilationState.PENDING
     text, _fonts, _pages = _pdf(client.get(_url(campaign)))
     assert _flat(book["published"][0].title) not in _flat(text)
     assert _flat(added.title) in _flat(text) and _flat(book["published"][1].title) in _flat(text)
@@ -142,6 +155,7 @@ def test_unchanged_content_is_not_rebuilt(client, book):
 def test_with_a_worker_publish_and_revoke_queue_a_build_and_the_last_book_is_served_meanwhile(client, book, make_case):
     campaign = book["campaign"]
     tasks.build(campaign.pk)  # the last build a worker made
+    last = Compilation.objects.get(campaign=campaign)
     backend = task_backends["default"]
     backend.clear()
 
@@ -149,26 +163,46 @@ def test_with_a_worker_publish_and_revoke_queue_a_build_and_the_last_book_is_ser
     queued = [r for r in backend.results if r.task.name == "build_compilation"]
     assert [list(r.args) for r in queued] == [[campaign.pk]]
     assert queued[0].task.run_after is not None  # deferred, so a batch publication makes one build
-    # Stale (it lacks only the newest case): still served, briefly cached.
+    # Stale (it lacks only the newest case): still served, briefly cached, with its date.
     response = client.get(_url(campaign))
     text, _fonts, _pages = _pdf(response)
     assert "厦门新发布" not in _flat(text)
     assert response["X-Compilation-Status"] == CompilationState.PENDING
     assert "max-age=60" in response["Cache-Control"]
+    assert response["Last-Modified"] and f"{localtime(last.built_at):%Y%m%d}" in response["Content-Disposition"]
 
     backend.clear()
     _revoke(book["published"][0])
     assert [list(r.args) for r in backend.results if r.task.name == "build_compilation"] == [[campaign.pk]]
-    pending = client.get(_url(campaign))
-    assert pending.status_code == 404
-    assert "汇编（PDF）正在生成" in pending.content.decode()
-    assert "no-store" in pending["Cache-Control"]
+    # The last good book is kept until the new one exists (never a 404 in between).
+    assert Compilation.objects.get(campaign=campaign).file.name == last.file.name
+    kept = client.get(_url(campaign))
+    assert kept.status_code == 200 and kept["X-Compilation-Status"] == CompilationState.PENDING
     # The download does not queue a second build while one is on its way.
     assert len([r for r in backend.results if r.task.name == "build_compilation"]) == 1
 
     tasks.build_compilation.call(campaign.pk)  # the worker runs it
     text, _fonts, _pages = _pdf(client.get(_url(campaign)))
     assert _flat(book["published"][0].title) not in _flat(text) and "厦门新发布" in _flat(text)
+    assert not (Path(settings.MEDIA_ROOT) / last.file.name).exists()
+
+
+def test_before_the_first_book_exists_visitors_get_a_503_page_and_nothing_is_built(client, build_by_command, make_case):
+    """No book yet (the build is pending): a clear Chinese page, 503 with Retry-After, not cached,
+    and the request builds nothing (immediate backend: only the official's change or the command)."""
+    case = make_case("published", region_code="440100", title="等待编印的案例")
+    campaign = case.campaign
+    for _ in range(2):
+        response = client.get(_url(campaign))
+        assert response.status_code == 503 and response["Retry-After"] == "120"
+        page = response.content.decode()
+        assert "汇编（PDF）正在生成" in page and f'href="{_url(campaign)}"' in page
+        assert 'http-equiv="refresh"' not in page  # WCAG 2.2.1: the visitor decides when to retry
+        assert "no-store" in response["Cache-Control"]
+    compilation = Compilation.objects.get(campaign=campaign)
+    assert compilation.state == CompilationState.PENDING and not compilation.file and compilation.built_at is None
+    call_command("build_compilations", stdout=io.StringIO())
+    _pdf(client.get(_url(campaign)))
 
 
 def test_no_book_without_published_cases_and_none_for_a_draft_campaign(client, campaign, make_case):
@@ -191,7 +225,7 @@ def test_revoking_the_last_case_removes_the_book(client, campaign, make_case):
     assert not list((Path(settings.MEDIA_ROOT) / "compilations").glob("*.pdf"))
 
 
-def test_command_builds_pending_books(book):
+def test_command_builds_pending_books(build_by_command, book):
     campaign = book["campaign"]
     assert not Compilation.objects.filter(campaign=campaign, state=CompilationState.READY).exists()
     out = io.StringIO()
@@ -206,6 +240,6 @@ def test_a_correction_to_a_published_case_rebuilds_the_book(client, campaign, ma
     case.title = "更正后的案例名称"
     with TestCase.captureOnCommitCallbacks(execute=True):
         case.save()
-    assert Compilation.objects.get(campaign=campaign).state == CompilationState.PENDING
+    assert Compilation.objects.get(campaign=campaign).state == CompilationState.READY
     text, _fonts, _pages = _pdf(client.get(_url(campaign)))
     assert "更正后的案例名称" in _flat(text) and "更正前" not in _flat(text)

@@ -73,7 +73,6 @@ def test_empty_result_suggests_removing_filters_and_popular_topics(client, libra
     ("query", "message"),
     [
         ("q=" + "长" * 201, "检索词不能超过 200 个字"),
-        ("page=600", "最多只能翻到第 10000 条结果"),
         ("page=abc", "页码必须是正整数"),
         ("page=0", "页码必须是正整数"),
         ("province=999999", "未知的省份"),
@@ -88,6 +87,16 @@ def test_invalid_input_is_a_clear_message_not_a_500(client, library, query, mess
     html = response.content.decode()
     assert "无法完成检索" in html and message in html
     assert 'href="/cases/"' in html
+
+
+@pytest.mark.parametrize("page", [3, 999, 600000])
+def test_a_page_past_the_search_depth_reads_like_any_page_past_the_end(client, library, page):
+    """Page 999 is past the deepest page a search reaches (10000 results) and past the end of
+    these results: the same "没有第 N 页…共 M 页" as page 3, not the depth limit (issue 16)."""
+    response = client.get(f"/cases/?page={page}")
+    html = response.content.decode()
+    assert response.status_code == 404
+    assert f"没有第 {page} 页，检索结果共 1 页。" in html and "最多只能翻到" not in html
 
 
 def test_page_after_the_last_says_so(client, library):

@@ -16,9 +16,10 @@ class CompilationState(models.TextChoices):
 class Compilation(models.Model):
     """The last built PDF of a campaign and the state of its next build.
 
-    `file` is the last good build (kept while a newer one is pending, so downloads keep
-    working), except after a case left `published`: then it is dropped at once, because it
-    would still show that case. `fingerprint` identifies the content the file was built from.
+    `file` is the last good build, kept and served while a newer one is pending or building (also
+    after a revoke: the book carries its date, and the new one replaces it within minutes) and
+    deleted only once the new one is stored, or when no case is published any more.
+    `fingerprint` identifies the content the file was built from (website/compilation/tasks.py).
     """
 
     campaign = models.OneToOneField(

@@ -13,24 +13,23 @@ from cases.states import CaseStatus
 
 
 def on_case_transitioned(sender, *, case, record, **kwargs) -> None:
-    from .tasks import request_build
-
     if record.to_state != CaseStatus.PUBLISHED and record.from_state != CaseStatus.PUBLISHED:
         return
-    drop_current = record.to_state != CaseStatus.PUBLISHED
     # Bulk work (an import of thousands of cases): one request per campaign, at the end.
     campaigns = effects.bucket("compilation.request_build", _request_builds)
     if campaigns is None:
-        request_build(case.campaign_id, drop_current=drop_current)
+        from .tasks import request_build
+
+        request_build(case.campaign_id)
     else:
-        campaigns[case.campaign_id] = campaigns.get(case.campaign_id, False) or drop_current
+        campaigns[case.campaign_id] = None
 
 
-def _request_builds(campaigns: dict[int, bool]) -> None:
+def _request_builds(campaigns: dict[int, None]) -> None:
     from .tasks import request_build
 
-    for campaign_id, drop_current in campaigns.items():
-        request_build(campaign_id, drop_current=drop_current)
+    for campaign_id in campaigns:
+        request_build(campaign_id)
 
 
 def on_case_saved(sender, *, instance, created: bool, update_fields=None, **kwargs) -> None:

@@ -1,24 +1,40 @@
-"""Building compilations in the background, and asking for a build.
+"""Building compilations in the background, one build at a time per campaign, never for a visitor.
 
-With a task worker (production: a database-backed queue), every publish or revoke queues
-`build_compilation`, deferred by `CASEBOOK["COMPILATION_DELAY_SECONDS"]` (default 30) when the
-backend can defer, so a batch publication coalesces: the first task builds, the others find the
-content unchanged (same fingerprint) and stop at once.
+A publish, revoke or correction (`signals`) calls `request_build`: the compilation is marked
+pending and `build_compilation` is queued. With the database queue (production) a worker builds
+it, deferred by `CASEBOOK["COMPILATION_DELAY_SECONDS"]` (default 30) so that a batch publication
+coalesces (the first task builds, the others find the content unchanged). With the immediate
+backend (development, tests, a single server without a worker) the task runs where it was
+queued: after the commit, in the official's request (or the import or command) that changed the
+cases; `manage.py build_compilations` (cron) catches up anything still pending, and is the only
+builder when `CASEBOOK["COMPILATION_BUILD_ON_CHANGE"]` is off (env COMPILATION_BUILD_ON_CHANGE=0).
 
-With the immediate backend (development and tests: no worker, tasks run inline) a build per
-publication would make bulk loads and batch publications quadratic, so changes only mark the
-compilation as pending and the next download builds it (`ensure_current`), as does
-`manage.py build_compilations`.
+A visitor's download (`for_download`) never builds. It serves the last good book, kept until the
+new one exists, even after a revoke (its cover carries its date), or says the book is being
+made. With the database queue it may queue a missing build, at most once per REQUEUE_AFTER for
+all visitors together (a conditional update decides who).
+
+`build` holds a per-campaign lock (`single_flight`) while it renders: a second build of the same
+campaign (another worker, the command) returns at once, and the holder builds again if a change
+was requested meanwhile. Builds are idempotent: the file name is the content's fingerprint, and
+an unchanged content is not rendered again, so a task that runs twice (a worker died mid-task and
+the task was queued again, background/recovery.py) does no harm.
 """
 
 from __future__ import annotations
 
+import fcntl
+import hashlib
 import logging
+import tempfile
+from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import timedelta
+from pathlib import Path
 
 from django.conf import settings
 from django.core.files.base import ContentFile
-from django.db import transaction
+from django.db import connection, transaction
 from django.utils import timezone
 from django_tasks import task
 from django_tasks.backends.immediate import ImmediateBackend
@@ -30,8 +46,12 @@ from .models import Compilation, CompilationState
 
 logger = logging.getLogger(__name__)
 
-# A queued build that has not landed after this long is queued again by the next download.
+# A build visitors found missing is queued again by a later download after this long.
 REQUEUE_AFTER = timedelta(minutes=15)
+# pg_try_advisory_lock(LOCK_SPACE, campaign id): one build per campaign at a time ("cbk").
+LOCK_SPACE = 0x63626B
+# A build that finds a change requested while it rendered renders again, at most this often.
+MAX_ROUNDS = 3
 
 
 def file_name(campaign: Campaign, fingerprint: str) -> str:
@@ -48,6 +68,103 @@ def _delay() -> timedelta:
     return timedelta(seconds=int(settings.CASEBOOK.get("COMPILATION_DELAY_SECONDS", 30)))
 
 
+def _enqueue(campaign_id: int) -> None:
+    backend = build_compilation.get_backend()
+    if backend.supports_defer and _delay():
+        build_compilation.using(run_after=timezone.now() + _delay()).enqueue(campaign_id)
+    else:
+        build_compilation.enqueue(campaign_id)
+
+
+def request_build(campaign_id: int) -> Compilation:
+    """The campaign's published cases changed: mark its compilation pending and queue a build.
+
+    The last built file stays and is served until the new one replaces it (also after a revoke:
+    a missing book helps nobody, and the new one follows within minutes).
+    """
+    Compilation.objects.get_or_create(campaign_id=campaign_id)
+    Compilation.objects.filter(campaign_id=campaign_id).update(state=CompilationState.PENDING, requested_at=timezone.now())
+    if settings.CASEBOOK.get("COMPILATION_BUILD_ON_CHANGE", True):
+        _enqueue(campaign_id)
+    return Compilation.objects.get(campaign_id=campaign_id)
+
+
+def for_download(campaign: Campaign) -> Compilation:
+    """What a visitor's download serves. Never builds; with a worker, queues a missing build
+    (once per REQUEUE_AFTER, whoever asks: the conditional update lets one request through)."""
+    compilation, _created = Compilation.objects.get_or_create(campaign=campaign)
+    current = compilation.state == CompilationState.READY and (compilation.has_file or not compilation.case_count)
+    if current or runs_inline():
+        return compilation
+    now = timezone.now()
+    last = compilation.requested_at
+    if last is not None and now - last < REQUEUE_AFTER:
+        return compilation
+    claimed = Compilation.objects.filter(pk=compilation.pk, requested_at=last).update(requested_at=now)
+    if claimed:
+        _enqueue(campaign.pk)
+    compilation.refresh_from_db()
+    return compilation
+
+
+# --- one build at a time per campaign --------------------------------------------------------
+
+
+@contextmanager
+def single_flight(campaign_id: int) -> Iterator[bool]:
+    """True while this process holds the campaign's build lock; False if another build holds it.
+
+    PostgreSQL: a session advisory lock, released when the block ends or the session does (a
+    killed worker's lock goes with its connection). SQLite (one host): an flock on a file named
+    after the database and the campaign, released when the block ends or the process dies.
+    """
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT pg_try_advisory_lock(%s, %s)", [LOCK_SPACE, campaign_id])
+            held = bool(cursor.fetchone()[0])
+        try:
+            yield held
+        finally:
+            if held:
+                with connection.cursor() as cursor:
+                    cursor.execute("SELECT pg_advisory_unlock(%s, %s)", [LOCK_SPACE, campaign_id])
+        return
+    database = hashlib.sha256(str(connection.settings_dict["NAME"]).encode()).hexdigest()[:16]
+    path = Path(tempfile.gettempdir()) / f"casebook-compilation-{database}-{campaign_id}.lock"
+    with path.open("a") as lock_file:
+        try:
+            fcntl.flock(lock_file, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            yield False
+            return
+        try:
+            yield True
+        finally:
+            fcntl.flock(lock_file, fcntl.LOCK_UN)
+
+
+def build(campaign_id: int, *, force: bool = False) -> Compilation | None:
+    """Build (or confirm) the compilation of a campaign; returns it, or None for an unknown campaign.
+
+    If another build of the campaign is running, returns at once: that build renders again if a
+    change was requested while it ran (checked after it lets go of the lock).
+    """
+    campaign = Campaign.objects.filter(pk=campaign_id).first()
+    if campaign is None:
+        return None
+    for _round in range(MAX_ROUNDS):
+        with single_flight(campaign.pk) as held:
+            if not held:
+                logger.info("compilation of %s: another build is running", campaign.slug)
+                return Compilation.objects.get_or_create(campaign=campaign)[0]
+            compilation, seen = _build_once(campaign, force=force)
+        latest = Compilation.objects.get(pk=compilation.pk)
+        if latest.state != CompilationState.PENDING or latest.requested_at == seen:
+            return latest
+        force = False  # a change was requested while we rendered: once more with it
+    return latest
+
+
 def _drop_file(compilation: Compilation) -> dict:
     """Delete the built file; returns the field values that say so (for an update)."""
     if compilation.file:
@@ -55,77 +172,24 @@ def _drop_file(compilation: Compilation) -> dict:
     return {"file": "", "fingerprint": "", "case_count": 0, "size": 0}
 
 
-def _locked(campaign_id: int) -> Compilation:
-    """The campaign's row, created if needed and locked until the transaction ends."""
-    Compilation.objects.get_or_create(campaign_id=campaign_id)
-    return Compilation.objects.select_for_update().get(campaign_id=campaign_id)
-
-
-def _enqueue(campaign_id: int) -> None:
-    backend = build_compilation.get_backend()
-    if backend.supports_defer:
-        build_compilation.using(run_after=timezone.now() + _delay()).enqueue(campaign_id)
-    else:
-        build_compilation.enqueue(campaign_id)
-
-
-def request_build(campaign_id: int, *, drop_current: bool = False) -> Compilation:
-    """The campaign's published cases changed: mark its compilation pending and queue a build.
-
-    `drop_current` (a case left `published`): the last built file still shows that case, so it
-    is withdrawn at once rather than served until the rebuild lands.
-    """
-    with transaction.atomic():
-        compilation = _locked(campaign_id)
-        changes = {"state": CompilationState.PENDING, "requested_at": timezone.now()}
-        if drop_current:
-            changes |= _drop_file(compilation)
-        Compilation.objects.filter(pk=compilation.pk).update(**changes)
-    if not runs_inline():
-        _enqueue(campaign_id)
-    compilation.refresh_from_db()
-    return compilation
-
-
-def ensure_current(campaign: Campaign) -> Compilation:
-    """For the download view: build a pending compilation now (no worker) or see that one is queued."""
-    compilation, _created = Compilation.objects.get_or_create(campaign=campaign)
-    if compilation.state == CompilationState.READY and (compilation.has_file or not compilation.case_count):
-        return compilation
-    now = timezone.now()
-    recently = compilation.requested_at is not None and now - compilation.requested_at < REQUEUE_AFTER
-    if runs_inline():
-        if compilation.state == CompilationState.FAILED and recently:
-            return compilation  # don't retry a failing build on every download
-        Compilation.objects.filter(pk=compilation.pk).update(requested_at=now)
-        build_compilation.enqueue(campaign.pk)
-        compilation.refresh_from_db()
-    elif not recently:
-        Compilation.objects.filter(pk=compilation.pk).update(requested_at=now)
-        _enqueue(campaign.pk)
-    return compilation
-
-
-def build(campaign_id: int, *, force: bool = False) -> Compilation | None:
-    """Build (or confirm) the compilation of a campaign; returns it, or None for an unknown campaign."""
-    campaign = Campaign.objects.filter(pk=campaign_id).first()
-    if campaign is None:
-        return None
+def _build_once(campaign: Campaign, *, force: bool) -> tuple[Compilation, object]:
+    """One build under the lock; returns the compilation and the request time it started from."""
     compilation, _created = Compilation.objects.get_or_create(campaign=campaign)
     requested_at = compilation.requested_at  # a later request means newer content than we read
     book = builder.book(campaign)
     if not book.case_ids:
+        # Nothing published any more (every case revoked): there is no book to keep.
         with transaction.atomic():
-            compilation = _locked(campaign.pk)
+            compilation = Compilation.objects.select_for_update().get(pk=compilation.pk)
             changes = _drop_file(compilation) | {"state": CompilationState.READY, "error": "", "built_at": timezone.now()}
             Compilation.objects.filter(pk=compilation.pk).update(**changes)
         compilation.refresh_from_db()
-        return compilation
+        return compilation, requested_at
     if not force and compilation.fingerprint == book.fingerprint and compilation.has_file:
         if compilation.state != CompilationState.READY:
-            compilation.state = CompilationState.READY
-            compilation.save(update_fields=["state"])
-        return compilation
+            Compilation.objects.filter(pk=compilation.pk, requested_at=requested_at).update(state=CompilationState.READY)
+            compilation.refresh_from_db()
+        return compilation, requested_at
     Compilation.objects.filter(pk=compilation.pk).update(state=CompilationState.BUILDING)
     try:
         pdf = builder.render(book)
@@ -134,20 +198,19 @@ def build(campaign_id: int, *, force: bool = False) -> Compilation | None:
         Compilation.objects.filter(pk=compilation.pk).update(state=CompilationState.FAILED, error=str(exc)[:4000])
         raise
     with transaction.atomic():
-        # Holding the row: a publish or revoke committing now waits here for its request_build,
-        # which then marks this build outdated (and drops it, for a revoke).
         compilation = Compilation.objects.select_for_update().get(pk=compilation.pk)
         if builder.published_ids(campaign) != book.case_ids:
             # A case was published or revoked while we rendered: that change requested the next build.
             compilation.state = CompilationState.PENDING
             compilation.save(update_fields=["state"])
-            return compilation
+            return compilation, requested_at
         storage = compilation.file.storage
         name = file_name(campaign, book.fingerprint)
         old = compilation.file.name if compilation.file else ""
-        if storage.exists(name):
-            storage.delete(name)
-        compilation.file.name = storage.save(name, ContentFile(pdf))
+        if name != old or not storage.exists(name):
+            if storage.exists(name):
+                storage.delete(name)  # a leftover of an earlier run with this content
+            compilation.file.name = storage.save(name, ContentFile(pdf))
         compilation.fingerprint = book.fingerprint
         compilation.case_count = book.case_count
         compilation.size = len(pdf)
@@ -157,9 +220,9 @@ def build(campaign_id: int, *, force: bool = False) -> Compilation | None:
         compilation.error = ""
         compilation.save()
     if old and old != compilation.file.name:
-        storage.delete(old)
+        storage.delete(old)  # only now: the new book is in place
     logger.info("compilation of %s built: %d case(s), %d bytes", campaign.slug, book.case_count, len(pdf))
-    return compilation
+    return compilation, requested_at
 
 
 @task()

@@ -162,7 +162,7 @@ class PageRouteChecks:
                 return 200 if role == "recommender" else 404
             return {200, 302, 403} if staff else {302, 403, 404}  # the campaigns viewset (Wagtail)
         if route.endswith("compilation.pdf"):
-            return {200, 404}  # built for finished campaigns only; the same answer for everyone
+            return {200, 404, 503}  # the book, nothing published, or being made; the same answer for everyone
         return 200
 
     def test_account_routes(self):

@@ -121,6 +121,7 @@ STATIC_ROUTES: dict[str, str] = {
     "cases/": PUBLIC,
     "campaigns/": PUBLIC,
     "notices/": NOTICE_LIST,
+    "notices/lookup/": PUBLIC,  # 异议进度查询: a form; answers only with reference + phone digits
     "cases.csv": PUBLIC,
     "feeds/cases.xml": PUBLIC,
     "sitemap.xml": PUBLIC,

@@ -1,0 +1,2 @@
+"""The shared cache (Redis) as an accelerator only: `backend.ResilientRedisCache` (docs/faults.md,
+"Redis is down")."""
