@@ -28,7 +28,7 @@ from search.service import search_cases
 
 from .base import CASE_ID, errors
 from .fields import BlankAsNullField, LocalDateTimeField
-from .pagination import envelope
+from .pagination import PAGE_PARAMETERS, envelope
 from .public import PublicMixin
 from .serializers import IMAGE_SPEC, CampaignRefSerializer, IndicatorSerializer, RegionRefSerializer
 
@@ -65,6 +65,9 @@ class PublicCaseSerializer(serializers.Serializer):
     url = serializers.SerializerMethodField(help_text="公开案例页面的路径 / the public case page")
 
     def get_url(self, case: Case) -> str:
+        # A case in 公示 has no case page yet: its public page is the notice page.
+        if case.status == CaseStatus.IN_NOTICE:
+            return reverse("website:notice", args=[case.pk])
         return case_url(case.pk)
 
 
@@ -207,8 +210,7 @@ LIST_PARAMETERS = [
     OpenApiParameter("tier", str, many=True, description="入选等级代码，可重复 / tier code"),
     OpenApiParameter("year", int, many=True, description="年度，可重复 / year"),
     OpenApiParameter("sort", str, enum=list(SORTS), description="relevance（默认）或 newest / order"),
-    OpenApiParameter("page", int, description="页码，从 1 开始 / page, from 1"),
-    OpenApiParameter("page_size", int, description="每页条数，默认 20，最多 100 / items per page"),
+    *PAGE_PARAMETERS,
     OpenApiParameter("correct", int, enum=[0, 1],
                      description="0：按原词检索，不做同音错字纠正（默认 1）/ 0: no homophone correction"),
 ]
@@ -228,7 +230,7 @@ class PublicCaseListView(PublicMixin, APIView):
         tags=["public"], operation_id="cases_search", summary="检索已发布案例 / search published cases",
         parameters=LIST_PARAMETERS,
         description="同一参数重复表示“或”，不同参数之间为“且”；各维度的分面计数不受该维度自身筛选的影响。",
-        responses={200: CaseSearchResponseSerializer, **errors(400)},
+        responses={200: CaseSearchResponseSerializer, **errors(400, 429)},
     )
     def get(self, request):
         query = parse_query(request.query_params)

@@ -10,6 +10,7 @@ from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
+from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.test.utils import override_settings
 
@@ -72,9 +73,13 @@ def _actors(provinces: list[Region]) -> Actors:
 
 def load(*, n_cases: int = DEFAULT_CASES, seed: int = SEED, log: Log = print,
          progress: Progress | None = None) -> Summary:
-    """Load (or complete) the demo data set; e-mail is not sent for the demo's transitions."""
+    """Load (or complete) the demo data set; e-mail is not sent for the demo's transitions.
+
+    Nor is the compilation rebuilt after each of the hundreds of publications (a build per
+    publication makes the load quadratic): `load_demo_data` builds each book once at the end."""
     # Demo addresses are fake (example.cn): never hand thousands of notifications to SMTP.
-    with override_settings(EMAIL_BACKEND="django.core.mail.backends.dummy.EmailBackend"):
+    casebook = {**settings.CASEBOOK, "COMPILATION_BUILD_ON_CHANGE": False}
+    with override_settings(EMAIL_BACKEND="django.core.mail.backends.dummy.EmailBackend", CASEBOOK=casebook):
         return _load(n_cases=n_cases, seed=seed, log=log, progress=progress or (lambda *a: None))
 
 

@@ -133,3 +133,16 @@ def test_minimal_pdf_is_well_formed():
     start = int(data.rsplit(b"startxref\n", 1)[1].split(b"\n")[0])
     assert data.startswith(b"%PDF-1.4") and data[start:start + 4] == b"xref"
     assert data.rstrip().endswith(b"%%EOF")
+
+
+def test_as_make_demo_runs_it_the_published_campaign_has_its_compilation_ready(settings):
+    """With builds on change (dev and production) the load builds each book at its end, not
+    after each publication (quadratic); the first visitor finds it ready."""
+    from website.compilation.models import Compilation, CompilationState
+
+    settings.CASEBOOK = {**settings.CASEBOOK, "COMPILATION_BUILD_ON_CHANGE": True}
+    load("--cases", "3")
+    finished = Campaign.objects.get(slug=demo_campaigns.FINISHED_SLUG)
+    book = Compilation.objects.get(campaign=finished)
+    published = Case.objects.filter(campaign=finished, status=CaseStatus.PUBLISHED).count()
+    assert book.state == CompilationState.READY and book.case_count == published >= 1 and book.has_file

@@ -69,7 +69,8 @@ class NewCasesFeed(Feed):
         return [by_id[pk] for pk in ids if pk in by_id]
 
     def item_title(self, item: Case) -> str:
-        return clean_line(item.title)
+        # Escaped like the description: readers render the title as HTML too.
+        return escape(clean_line(item.title))
 
     def item_description(self, item: Case) -> str:
         # RSS readers show the description as HTML: the summary is text, so it is escaped here
