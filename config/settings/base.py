@@ -339,6 +339,8 @@ CASEBOOK = {
 ELASTICSEARCH_URL = os.environ.get("ELASTICSEARCH_URL", "")
 SEARCH_ES_INDEX = os.environ.get("SEARCH_ES_INDEX", "casebook-cases")
 SEARCH_ES_ANALYZER = os.environ.get("SEARCH_ES_ANALYZER", "cjk")
+# The synonym set behind the search analyzers (the dictionary of search/data/synonyms.txt, edited in the admin).
+SEARCH_ES_SYNONYM_SET = os.environ.get("SEARCH_ES_SYNONYM_SET", "casebook-synonyms")
 SEARCH_ES_TIMEOUT = os.environ.get("SEARCH_ES_TIMEOUT", "2")
 # A secured cluster (docs/search.md, "Connecting to a secured cluster"); checked by `manage.py check`.
 SEARCH_ES_CLOUD_ID = os.environ.get("SEARCH_ES_CLOUD_ID", "")

@@ -156,6 +156,8 @@ def test_image_upload_error_is_tied_to_the_alt_field_and_asks_for_the_file_again
     case = complete_draft(campaign=factories.CampaignFactory(slug="a11y-2026"), region_code="440100", by=submitter)
     sign_in(page, site, submitter)
     page.goto(f"{site}/admin/cases/files/{case.pk}/")
+    back = page.get_by_role("link", name="返回填写案例内容")
+    assert back.locator("svg").bounding_box()["height"] <= 24  # the way back: an inline arrow (it was a chevron ~90 px tall)
     page.locator("#id_image-file").set_input_files(files=[{"name": "p.png", "mimeType": "image/png", "buffer": _png()}])
     page.get_by_role("button", name="上传图片").click()
     alt = page.locator("#id_image-alt")
