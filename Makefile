@@ -76,6 +76,7 @@ BENCH_PUBLISHED ?= 10000
 bench: migrate
 	$(BIN)/python manage.py load_demo_data --if-empty
 	$(BIN)/python manage.py search_eval --baseline
+	$(BIN)/python manage.py search_eval --colloquial
 	BENCH_CASES=$(BENCH_CASES) BENCH_PUBLISHED=$(BENCH_PUBLISHED) $(BIN)/python bench/bench_db.py
 	$(BIN)/python bench/http_bench.py $(BENCH_HTTP_ARGS)
 	if [ -f bench/batch.py ]; then $(BIN)/python bench/batch.py; fi

@@ -11,6 +11,7 @@ from django.contrib.auth.models import AbstractUser
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils import timezone
+from django.utils.crypto import constant_time_compare, salted_hmac
 from django.utils.translation import gettext_lazy as _
 
 from .roles import REGIONAL_ROLES, Role
@@ -57,6 +58,19 @@ def _hash_token(raw: str) -> str:
     return hashlib.sha256(raw.encode()).hexdigest()
 
 
+def credential_stamp(user: User) -> str:
+    """What a token is issued for: the password, the account being enabled, its role and region.
+
+    A token keeps the stamp of its issue and is honoured only while the user's stamp is the same,
+    so a password reset or change, a disable (re-enabling does not revive old tokens, the stamp
+    includes nothing that comes back) and a new role or region revoke every earlier token,
+    whichever path made the change: the account admin, Wagtail's own user admin, the
+    forgot-password link, `manage.py changepassword` or a shell (docs/api.md, Authentication).
+    """
+    value = f"{user.password}|{user.is_active}|{user.is_superuser}|{user.role}|{user.region_id}"
+    return salted_hmac("casebook.accounts.credential_stamp", value, algorithm="sha256").hexdigest()
+
+
 class AccessTokenQuerySet(models.QuerySet):
     def live(self) -> AccessTokenQuerySet:
         return self.filter(expires_at__gt=timezone.now(), user__is_active=True)
@@ -69,6 +83,8 @@ class AccessToken(models.Model):
     key_hash = models.CharField(max_length=64, unique=True)
     created_at = models.DateTimeField(auto_now_add=True)
     expires_at = models.DateTimeField(db_index=True)
+    # credential_stamp(user) when issued; tokens issued before this field existed have "" (revoked).
+    user_stamp = models.CharField(max_length=64, default="", editable=False)
 
     objects = AccessTokenQuerySet.as_manager()
 
@@ -84,10 +100,18 @@ class AccessToken(models.Model):
         raw = secrets.token_urlsafe(32)
         hours = settings.CASEBOOK["API_TOKEN_HOURS"]
         token = cls.objects.create(
-            user=user, key_hash=_hash_token(raw), expires_at=timezone.now() + timedelta(hours=hours)
+            user=user, key_hash=_hash_token(raw), expires_at=timezone.now() + timedelta(hours=hours),
+            user_stamp=credential_stamp(user),
         )
         return token, raw
 
     @classmethod
     def find_live(cls, raw: str) -> AccessToken | None:
-        return cls.objects.live().select_related("user").filter(key_hash=_hash_token(raw)).first()
+        """The token if it has not expired and its user's credentials are still those it was issued for."""
+        token = cls.objects.live().select_related("user").filter(key_hash=_hash_token(raw)).first()
+        if token is None:
+            return None
+        if not constant_time_compare(token.user_stamp, credential_stamp(token.user)):
+            token.delete()  # revoked for good: the stamp never comes back
+            return None
+        return token

@@ -21,6 +21,7 @@ EXPORT = "export"
 ACCESS_DENIED = "access.denied"
 RATE_LIMITED = "rate.limited"
 AUDIT_PURGE = "audit.purge"
+SEARCH_SYNONYMS = "search.synonyms"
 
 LABELS = {
     LOGIN_SUCCESS: _("登录成功"),
@@ -42,6 +43,7 @@ LABELS = {
     ACCESS_DENIED: _("拒绝访问"),
     RATE_LIMITED: _("请求频率超限"),
     AUDIT_PURGE: _("清理过期审计日志"),
+    SEARCH_SYNONYMS: _("修改检索同义词"),
 }
 
 

@@ -5,14 +5,16 @@ from __future__ import annotations
 from datetime import date
 
 from django.core.exceptions import ValidationError
+from django.db import transaction
 from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.roles import Role
+from security import ratelimit
 
 from . import permissions
-from .errors import Forbidden, GuardFailed, NotFound
+from .errors import Forbidden, GuardFailed, InvalidState, NotFound, TooMany
 from .models import Adoption, Case
 from .states import CaseStatus
 
@@ -26,9 +28,23 @@ def can_report_adoption(user, case: Case) -> bool:
 
 
 def report_adoption(*, case_id: int, by, since, summary: str, results: str = "") -> Adoption:
-    case = Case.objects.filter(pk=case_id, status=CaseStatus.PUBLISHED).select_related("region").first()
-    if case is None:
-        raise NotFound(_("未找到该已发布案例。"))
+    """Report, or as its author correct, a region's adoption of a published case.
+
+    One live report per (case, reporting region): a second report from the region updates the
+    author's own, and is refused (409) for anyone else of the region. Each account may send
+    ACCOUNT_RATE_LIMITS["adoption_reports"] reports per window (429 past it). The secretariat can
+    hide a report (`hide_adoption`); the region may then report again.
+    """
+    with transaction.atomic():
+        # The case row lock serialises reports on one case (SQLite: the IMMEDIATE write lock).
+        case = (Case.objects.select_for_update(of=("self",)).filter(pk=case_id, status=CaseStatus.PUBLISHED)
+                .select_related("region").first())
+        if case is None:
+            raise NotFound(_("未找到该已发布案例。"))
+        return _report(case, by, since, summary, results)
+
+
+def _report(case: Case, by, since, summary: str, results: str) -> Adoption:
     if permissions.role_of(by) not in (Role.SUBMITTER, Role.RECOMMENDER) or by.region is None:
         raise Forbidden(_("只有申报单位和推荐单位可以报告借鉴推广情况。"))
     if permissions.region_in_scope(by, case.region):
@@ -50,6 +66,16 @@ def report_adoption(*, case_id: int, by, since, summary: str, results: str = "")
         errors["results"] = [_("取得成效不能超过 1000 字。")]
     if errors:
         raise ValidationError(errors)
+    existing = Adoption.objects.filter(case=case, region=by.region, hidden=False).first()
+    if existing is not None and existing.reported_by_id != by.pk:
+        raise InvalidState(_("本地区已报告过该案例的借鉴情况，只有报告人可以修改。"))
+    verdict = ratelimit.hit_account("adoption_reports", str(by.pk))
+    if verdict is not None and not verdict.allowed:
+        raise TooMany(_("借鉴报告提交过于频繁，请明天再试。"))
+    if existing is not None:
+        existing.since, existing.summary, existing.results = since, summary, results
+        existing.save(update_fields=["since", "summary", "results"])
+        return existing
     return Adoption.objects.create(case=case, region=by.region, reported_by=by, since=since, summary=summary, results=results)
 
 

@@ -6,7 +6,8 @@ refuse the same edits with the same messages.
 
 from __future__ import annotations
 
-from decimal import Decimal, InvalidOperation
+import re
+from decimal import ROUND_DOWN, Decimal
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -80,6 +81,28 @@ def update_case(*, case: Case | int, by, data: dict, indicators: list[dict] | No
     return locked
 
 
+# A plain decimal number, thousands separators allowed, an exponent allowed ("1.2e4"): no
+# underscores ("1_000", which Python's Decimal would read), no NaN or Infinity.
+NUMBER = re.compile(r"[+-]?([0-9]+(\.[0-9]*)?|\.[0-9]+)([eE][+-]?[0-9]{1,6})?")  # ASCII digits only
+AMOUNT_LIMIT = Decimal("1e12")  # CaseIndicator: 14 digits, 2 of them decimals
+
+
+def parse_amount(raw) -> Decimal:
+    """An indicator number exactly as stored, or ValueError with what is wrong (in Chinese).
+
+    Nothing is rounded or read loosely: "1e-999999" would be stored as 0 and "1_000" as 1000.
+    """
+    text = str(raw).strip().replace(",", "")
+    if isinstance(raw, bool) or not NUMBER.fullmatch(text):
+        raise ValueError(_("必须是数字。"))
+    value = Decimal(text)
+    if value.copy_abs() >= AMOUNT_LIMIT:
+        raise ValueError(_("过大：绝对值应小于 1 万亿（1000000000000）。"))
+    if value != value.quantize(Decimal("0.01"), rounding=ROUND_DOWN):
+        raise ValueError(_("最多保留两位小数。"))
+    return value
+
+
 def parse_indicators(rows: list[dict]) -> list[CaseIndicator]:
     """Validated, unsaved indicator rows; errors name the row (第 n 项) and the field."""
     if not isinstance(rows, list):
@@ -104,12 +127,10 @@ def parse_indicators(rows: list[dict]) -> list[CaseIndicator]:
                 values[key] = None
                 continue
             try:
-                values[key] = Decimal(str(raw).replace(",", ""))
-                if not values[key].is_finite() or abs(values[key]) >= Decimal("1e12"):
-                    raise InvalidOperation
-            except (InvalidOperation, ValueError):
+                values[key] = parse_amount(raw)
+            except ValueError as exc:
                 label = _("数值") if key == "value" else _("基线值")
-                errors.append(_("第 %(n)d 项：%(label)s必须是数字。") % {"n": i, "label": label})
+                errors.append(_("第 %(n)d 项：%(label)s%(problem)s") % {"n": i, "label": label, "problem": exc})
         parsed.append(CaseIndicator(name=name, unit=unit, sort_order=i, **values))
     if errors:
         raise ValidationError({"indicators": errors})

@@ -55,32 +55,11 @@ def skipping(*keys: str) -> Iterator[None]:
         _state.skipped = previous
 
 
-@contextmanager
-def deferred(*keys: str) -> Iterator[None]:
-    """Only the named effects are collected, and done once when the block ends; the others
-    are done as usual (the demo loader builds each campaign's compilation once at the end, not
-    after every one of its hundred published cases, while every case is indexed as it lands)."""
-    outer = getattr(_state, "deferred", None) is None
-    if outer:
-        _state.deferred = {}
-    previous = getattr(_state, "deferred_keys", frozenset())
-    _state.deferred_keys = previous | frozenset(keys)
-    try:
-        yield
-    finally:
-        _state.deferred_keys = previous
-        if outer:
-            pending, _state.deferred = _state.deferred, None
-            _flush(pending)
-
-
 def bucket(key: str, flush: Callable[[dict], None]) -> dict | None:
     """The dict collecting `key`'s work in the current block (flushed by `flush`), or None;
     a throwaway dict while `key` is being skipped."""
     if key in getattr(_state, "skipped", ()):
         return {}
-    if key in getattr(_state, "deferred_keys", ()):
-        return _state.deferred.setdefault(key, (flush, {}))[1]
     pending = getattr(_state, "pending", None)
     if pending is None:
         return None

@@ -27,6 +27,12 @@ class GuardFailed(WorkflowError):
     status = 400
 
 
+class TooMany(WorkflowError):
+    """An account's limit of an action per window (ACCOUNT_RATE_LIMITS) is reached."""
+
+    status = 429
+
+
 class StorageFull(WorkflowError):
     """The media storage has no room left (507 Insufficient Storage): not the user's fault."""
 

@@ -31,9 +31,17 @@ def clean_text(value: str) -> str:
     return CONTROL.sub("", LINE_BREAKS.sub("\n", value))
 
 
+# Characters that show nothing: zero-width spaces and joiners, direction marks, the word joiner
+# and invisible operators, BOMs, soft hyphens, Hangul fillers. Inside text they are kept (a ZWJ
+# joins an emoji); a line made only of them is empty.
+INVISIBLE = re.compile(r"[\u00ad\u034f\u061c\u115f\u1160\u180e\u200b-\u200f\u2060-\u2064\u3164\ufeff\uffa0]")
+
+
 def clean_line(value: str) -> str:
-    """One line: tabs and line breaks become a space, control characters go, ends trimmed."""
-    return CONTROL.sub("", LINE_SPACE.sub(" ", value)).strip()
+    """One line: tabs and line breaks become a space, control characters go, ends trimmed; a
+    line of nothing but invisible characters is empty (so a required title is refused)."""
+    value = CONTROL.sub("", LINE_SPACE.sub(" ", value)).strip()
+    return value if INVISIBLE.sub("", value).strip() else ""
 
 
 def strip_bidi(value: str) -> str:
@@ -51,6 +59,8 @@ def clean_case_text(case: Case) -> None:
             errors[name] = [_("含有无效的 Unicode 字符（代理项），请删除后重新输入。")]
             continue
         value = clean_line(value) if name in SINGLE_LINE else clean_text(value)
+        if not value and not case._meta.get_field(name).blank:  # only invisible characters: still empty
+            errors[name] = [_("不能为空（只有空格或不可见字符）。")]
         if name in SINGLE_LINE and BIDI.search(value):
             errors[name] = [_("不能包含改变文字方向的控制字符（如 U+202E），请删除后重新输入。")]
         setattr(case, name, value)

@@ -69,6 +69,11 @@ def index_alias() -> str:
     return _setting("SEARCH_ES_INDEX", "casebook-cases") or "casebook-cases"
 
 
+def synonym_set() -> str:
+    """The Elasticsearch synonym set the search analyzers read (search/es_synonyms.py)."""
+    return _setting("SEARCH_ES_SYNONYM_SET", "casebook-synonyms") or "casebook-synonyms"
+
+
 def timeout() -> float:
     """Seconds per search request; short, because a slow cluster must not hold up the public search."""
     return _number("SEARCH_ES_TIMEOUT", 2, minimum=0.1)

@@ -33,14 +33,14 @@ from elasticsearch.dsl import (
 )
 from elasticsearch.dsl.query import Query
 
-from . import conf
+from . import conf, es_synonyms
 from .extract import CaseText, suggestion_inputs
 from .query import DIMENSIONS, SearchQuery
 from .segment import analyse
 
 # Bump when the mapping or the analysis changes: indexes built before are then reported as
 # drifted and not searched until `search_reindex` (docs/search.md, "Changing the analyzer").
-MAPPING_VERSION = 2
+MAPPING_VERSION = 3  # 3: the synonym search analyzer
 CJK_FRAGMENTS = analyzer("cjk_fragments", tokenizer="standard", filter=["cjk_width", "lowercase", "cjk_bigram"])
 CHARS = analyzer("cjk_chars", tokenizer="standard", filter=["cjk_width", "lowercase"])
 # Completion: the whole title or project name as one token, digits and Latin letters kept
@@ -61,9 +61,9 @@ FACET_SIZE = 1000
 
 
 def analyzers(analyzer_name: str) -> tuple:
-    """(index analyzer, search analyzer) of the text fields for one setting. A search-time
-    analyzer (synonyms) replaces the second; the mapping version must then be bumped."""
-    return ANALYZER_PAIRS[analyzer_name]
+    """(index analyzer, search analyzer) of the text fields for one setting. At search time:
+    the setting's own search analysis followed by the synonym dictionary (search/es_synonyms.py)."""
+    return ANALYZER_PAIRS[analyzer_name][0], es_synonyms.search_analyzer(analyzer_name)
 
 
 def _text(analyzer_name: str, *, chars: bool) -> Text:

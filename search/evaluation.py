@@ -15,11 +15,14 @@ from pathlib import Path
 from django.conf import settings
 from django.db.models import Q
 
+from . import correction
 from .extract import BODY_SECTIONS, searchable_cases
 from .query import SearchQuery
 
 K = 10
 DEFAULT_QUERIES = Path(settings.BASE_DIR) / "bench" / "relevance" / "queries.json"
+# The colloquial, synonym and homophone-typo set of issue 20, frozen separately (docs/search.md).
+COLLOQUIAL_QUERIES = Path(settings.BASE_DIR) / "bench" / "relevance" / "colloquial.json"
 Ranker = Callable[[str], list[int]]
 
 
@@ -28,6 +31,7 @@ class Judged:
     id: str
     query: str
     grades: dict[str, int]  # title → grade
+    kind: str = ""  # colloquial set: synonym, colloquial or typo
 
 
 @dataclass
@@ -37,11 +41,16 @@ class QueryScore:
     ndcg: float
     recall: float
     ranked: list[int] = field(default_factory=list)
+    hit: bool = False  # a judged case in the top k
+    kind: str = ""
 
 
 def load(path: Path = DEFAULT_QUERIES) -> list[Judged]:
     data = json.loads(Path(path).read_text(encoding="utf-8"))
-    return [Judged(q["id"], q["query"], {r["title"]: int(r["grade"]) for r in q["relevant"]}) for q in data["queries"]]
+    return [
+        Judged(q["id"], q["query"], {r["title"]: int(r["grade"]) for r in q["relevant"]}, q.get("kind", ""))
+        for q in data["queries"]
+    ]
 
 
 def dcg(gains: list[int]) -> float:
@@ -70,8 +79,16 @@ def evaluate(rank: Ranker, judged: list[Judged], ids: dict[str, int], k: int = K
     for j in judged:
         grades = {ids[t]: g for t, g in j.grades.items() if t in ids}
         ranked = rank(j.query)
-        scores.append(QueryScore(j.id, j.query, ndcg_at(ranked, grades, k), recall_at(ranked, grades, k), ranked[:k]))
+        hit = bool(set(ranked[:k]) & {cid for cid, g in grades.items() if g > 0})
+        scores.append(QueryScore(j.id, j.query, ndcg_at(ranked, grades, k), recall_at(ranked, grades, k), ranked[:k],
+                                 hit, j.kind))
     return scores
+
+
+def hit_rates(scores: list[QueryScore]) -> dict[str, float]:
+    """Share of queries with a judged case in the top k, per kind (empty for an unlabelled set)."""
+    kinds = sorted({s.kind for s in scores if s.kind})
+    return {kind: mean([float(s.hit) for s in scores if s.kind == kind]) for kind in kinds}
 
 
 def mean(values: list[float]) -> float:
@@ -79,8 +96,11 @@ def mean(values: list[float]) -> float:
 
 
 def backend_ranker(backend) -> Ranker:
+    """The backend's ranking as a visitor sees it: with the homophone correction applied."""
+
     def rank(q: str) -> list[int]:
-        return backend.search(SearchQuery(q=q, page_size=K)).case_ids
+        query = SearchQuery(q=q, page_size=K)
+        return correction.apply(query, backend.search(query), backend.search).case_ids
 
     return rank
 

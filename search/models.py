@@ -94,3 +94,32 @@ class PendingIndexOp(models.Model):
 
     def __str__(self) -> str:
         return f"case {self.case_id}"
+
+
+class SynonymGroup(models.Model):
+    """One rule of the search's synonym dictionary (`search.synonyms`): an equivalence group
+    (`terms` only) or a one-way expansion (`terms` also find `targets`). Shipped from
+    `search/data/synonyms.txt`, edited by the secretariat; every change is audited."""
+
+    terms = models.CharField(
+        _("检索词"), max_length=400,
+        help_text=_("用逗号或顿号分隔，如“老年人、老人、长者”。只填这一栏：组内的词互为同义词，检索任一词也查找其他词。"),
+    )
+    targets = models.CharField(
+        _("扩展为（单向）"), max_length=400, blank=True,
+        help_text=_("填写后为单向扩展：检索上面的词时也查找这里的词，反之不然（如“菜农、果农”扩展为“农民”）。"),
+    )
+    note = models.CharField(
+        _("依据"), max_length=200, blank=True,
+        help_text=_("这组词在政策文件或案例中的出处，如“政策文件：老年人”。"),
+    )
+    enabled = models.BooleanField(_("启用"), default=True)
+    updated_at = models.DateTimeField(_("修改时间"), auto_now=True)
+
+    class Meta:
+        ordering = ["pk"]
+        verbose_name = _("同义词组")
+        verbose_name_plural = _("同义词词典")
+
+    def __str__(self) -> str:
+        return f"{self.terms} => {self.targets}" if self.targets else self.terms

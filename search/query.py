@@ -42,6 +42,8 @@ class SearchQuery:
     sort: str = "relevance"
     page: int = 1
     page_size: int = DEFAULT_PAGE_SIZE
+    # False: search the text exactly as typed, never a homophone correction ("仍然搜索").
+    correct: bool = True
 
     def __post_init__(self) -> None:
         q = self.q if isinstance(self.q, str) else ""
@@ -106,6 +108,8 @@ class SearchHit:
     case_id: int
     score: float | None = None
     highlight: dict[str, str] = field(default_factory=dict)
+    # A partial match: the query's words this case lacks (shown struck through).
+    missing: tuple[str, ...] = ()
 
 
 @dataclass
@@ -116,6 +120,14 @@ class SearchResults:
     backend: str
     page: int = 1
     page_size: int = DEFAULT_PAGE_SIZE
+    # Cases matching the whole query (the rest of `total` match part of it); None: not known.
+    full_total: int | None = None
+    # The query's words that no case has, in any form (shown struck through).
+    missing_words: tuple[str, ...] = ()
+    # Homophone correction (search.correction): the results shown are those of
+    # `corrected_query` instead of the typed text, or `suggested_query` is offered.
+    corrected_query: str = ""
+    suggested_query: str = ""
 
     @property
     def case_ids(self) -> list[int]:

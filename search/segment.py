@@ -16,7 +16,7 @@ import threading
 import unicodedata
 from collections import Counter
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 HAN = "\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
 TOKEN_RE = re.compile(rf"([{HAN}]+)|([a-z0-9]+)")
@@ -142,13 +142,37 @@ def _han_char(c: str) -> bool:
 
 
 @dataclass(frozen=True)
-class Group:
-    """One run of the query. It matches a case that has every `phrase` term, or (when the
-    run splits into words that cover most of it) at least `words_needed` of its words."""
+class Unit:
+    """A piece of the query that a case has or lacks: a whole run, or one word of a run.
 
-    phrase: frozenset[str]
-    words: tuple[frozenset[str], ...] = ()
+    `forms[0]` is the term set of the text as typed; the others are those of its synonyms
+    (`search.synonyms`). A case has the unit when it has every term of one form."""
+
+    text: str
+    forms: tuple[frozenset[str], ...]
+
+    @property
+    def literal(self) -> frozenset[str]:
+        return self.forms[0]
+
+
+@dataclass(frozen=True)
+class Group:
+    """One run of the query. It matches a case fully when the case has the run (`run`), or
+    (when `words_needed`) at least `words_needed` of its words. `parts` are what coverage
+    counts: the words of the run, or the run itself when it has no words worth counting."""
+
+    run: Unit
+    parts: tuple[Unit, ...]
     words_needed: int = 0
+
+    @property
+    def phrase(self) -> frozenset[str]:
+        return self.run.literal
+
+    @property
+    def words(self) -> tuple[frozenset[str], ...]:
+        return tuple(p.literal for p in self.parts) if self.words_needed else ()
 
 
 @dataclass(frozen=True)
@@ -157,15 +181,19 @@ class AnalysedQuery:
     groups_needed: int
     weights: dict[str, float]
     needles: tuple[str, ...]
+    # The weights of the text as typed only: a case that has it is scored on it alone, so
+    # the synonyms' terms never reorder the cases that match the typed words.
+    typed_weights: dict[str, float] = field(default_factory=dict)
 
     @property
     def atoms(self) -> list[frozenset[str]]:
-        """Each term set whose presence is checked, deduplicated, in a stable order."""
+        """Each term set whose presence is checked (every form of every unit), deduplicated,
+        in a stable order."""
         seen: dict[frozenset[str], None] = {}
         for g in self.groups:
-            seen.setdefault(g.phrase)
-            for w in g.words:
-                seen.setdefault(w)
+            for unit in (g.run, *g.parts):
+                for form in unit.forms:
+                    seen.setdefault(form)
         return list(seen)
 
     @property
@@ -175,8 +203,12 @@ class AnalysedQuery:
 
 WORD_WEIGHT = 2.0
 TOKEN_WEIGHT = 1.5
+# A synonym's terms count for this share of the typed word's: the text as typed ranks first.
+SYNONYM_WEIGHT = 0.5
 PHRASE_LENGTH_FOR_WORDS = 3
 WORD_COVERAGE = 0.6
+# Alternative spellings of one run (one dictionary term replaced at a time), at most.
+MAX_RUN_FORMS = 12
 
 
 def needed(n: int) -> int:
@@ -184,8 +216,48 @@ def needed(n: int) -> int:
     return n if n <= 3 else math.ceil(0.75 * n)
 
 
-def analyse(query: str) -> AnalysedQuery:
-    """The terms, match rules and highlight needles of a user's query.
+def text_terms(text: str) -> frozenset[str]:
+    """The terms a case must have to contain `text`: bigrams of its Chinese runs (a lone
+    character stands for itself), its Latin tokens."""
+    out: set[str] = set()
+    for run, is_han in runs(text):
+        out.update(bigrams(run) if is_han else [run])
+    return frozenset(out)
+
+
+def _pieces(run: str, thesaurus) -> list[str]:
+    """The run's words: dictionary terms where they occur (so 残障人士 stays one word), jieba's
+    words between them. Without dictionary terms, exactly jieba's words."""
+    found = thesaurus.occurrences(run) if thesaurus else []
+    if not found:
+        return words(run)
+    out, at = [], 0
+    for start, end, term in found:
+        if start > at:
+            out += words(run[at:start])
+        out.append(term)
+        at = end
+    if at < len(run):
+        out += words(run[at:])
+    return out
+
+
+def _run_forms(run: str, thesaurus) -> list[str]:
+    """The run as typed, then with one dictionary term at a time replaced by a synonym."""
+    forms = [run]
+    for start, end, term in thesaurus.occurrences(run) if thesaurus else []:
+        forms += [run[:start] + alt + run[end:] for alt in thesaurus.alternatives[term]]
+    return list(dict.fromkeys(forms))[:MAX_RUN_FORMS]
+
+
+def _unit(text: str, alternatives: list[str]) -> Unit:
+    forms = [text_terms(text)] + [text_terms(a) for a in alternatives]
+    return Unit(text, tuple(dict.fromkeys(f for f in forms if f)))
+
+
+def analyse(query: str, thesaurus=None) -> AnalysedQuery:
+    """The terms, match rules and highlight needles of a user's query, with the synonyms of
+    `thesaurus` (a `search.synonyms.Thesaurus`; none: the text as typed only).
 
     The text is only ever data: there is no syntax, so nothing a user types can change the
     structure of the search.
@@ -193,32 +265,56 @@ def analyse(query: str) -> AnalysedQuery:
     groups: dict[frozenset[str], Group] = {}
     weights: dict[str, float] = {}
     needles: dict[str, None] = {}
+
+    def weigh(term: str, weight: float) -> None:
+        weights[term] = max(weights.get(term, 0), weight)
+
     for run, is_han in runs(query):
         needles.setdefault(run)
+        forms = _run_forms(run, thesaurus)
+        for alt in forms[1:]:
+            needles.setdefault(alt)
+            for term in text_terms(alt):
+                weigh(term, SYNONYM_WEIGHT * (TOKEN_WEIGHT if not _is_han(term) else 1.0))
+            if len(alt) >= 3 and _is_han(alt):
+                weigh(alt, SYNONYM_WEIGHT * WORD_WEIGHT)
+        run_unit = _unit(run, forms[1:])
         if not is_han or len(run) == 1:
-            groups.setdefault(frozenset([run]), Group(frozenset([run])))
-            weights[run] = max(weights.get(run, 0), TOKEN_WEIGHT if not is_han else 1.0)
+            weigh(run, TOKEN_WEIGHT if not is_han else 1.0)
+            groups.setdefault(run_unit.literal, Group(run_unit, (run_unit,)))
             continue
-        grams = bigrams(run)
-        for gram in grams:
+        for gram in bigrams(run):
             weights.setdefault(gram, 1.0)
             needles.setdefault(gram)
-        parts = [w for w in words(run) if len(w) >= 2]
+        parts = [w for w in _pieces(run, thesaurus) if len(w) >= 2]
         for w in parts:
             needles.setdefault(w)
             if len(w) >= 3:
                 weights[w] = WORD_WEIGHT
-        group = Group(frozenset(grams))
+        kept = [w for w in parts if w not in QUERY_STOPWORDS] or parts
+        units = tuple({u.literal: u for u in (
+            _unit(w, list(thesaurus.alternatives.get(w, ())) if thesaurus else []) for w in kept
+        )}.values())
+        for unit in units:
+            for alt in unit.forms[1:]:
+                for term in alt:
+                    weigh(term, SYNONYM_WEIGHT)
         covered = sum(len(w) for w in parts) / len(run)
         if len(run) >= PHRASE_LENGTH_FOR_WORDS and parts and parts != [run] and covered >= WORD_COVERAGE:
-            kept = [w for w in parts if w not in QUERY_STOPWORDS] or parts
-            word_atoms = tuple(dict.fromkeys(frozenset(bigrams(w)) for w in kept))
-            group = Group(group.phrase, word_atoms, needed(len(word_atoms)))
+            group = Group(run_unit, units, needed(len(units)))
+        elif len(units) > 1:
+            group = Group(run_unit, units)  # its words count towards a partial match only
+        else:
+            group = Group(run_unit, (run_unit,))
         groups.setdefault(group.phrase, group)
     ordered = tuple(groups.values())
+    typed = set().union(*(u.literal for g in ordered for u in (g.run, *g.parts))) if ordered else set()
+    typed.update(run for run, _han in runs(query))
+    typed.update(w for w, weight in weights.items() if weight == WORD_WEIGHT)
     return AnalysedQuery(
         groups=ordered,
         groups_needed=needed(len(ordered)),
         weights=weights,
         needles=tuple(sorted(needles, key=len, reverse=True)),
+        typed_weights={t: w for t, w in weights.items() if t in typed},
     )

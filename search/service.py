@@ -19,7 +19,7 @@ from typing import TypeVar
 
 from cases.models import Case
 
-from . import conf, health
+from . import conf, correction, health
 from .backends import BackendError, BackendUnavailable, SearchBackend, database_backend, elasticsearch_backend
 from .facets import check_codes
 from .query import SearchHit, SearchQuery, SearchResults
@@ -72,9 +72,14 @@ def _answer(call: Callable[[SearchBackend], T]) -> T:
 
 
 def search_cases(query: SearchQuery) -> SearchResults:
-    """Published cases matching `query`, with facets; raises `QueryError` for invalid input."""
+    """Published cases matching `query`, with facets; raises `QueryError` for invalid input.
+
+    A query that finds nothing or very little is tried again with its homophone typo corrected
+    (`search.correction`): the results say which text they answer (`corrected_query`), or
+    offer the correction (`suggested_query`)."""
     check_codes(query)
-    return _answer(lambda backend: backend.search(query))
+    results = _answer(lambda backend: backend.search(query))
+    return correction.apply(query, results, lambda fixed: _answer(lambda backend: backend.search(fixed)))
 
 
 def related_cases(case: Case | int, limit: int = 5) -> list[SearchHit]:

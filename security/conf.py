@@ -24,6 +24,7 @@ DEFAULTS: dict[str, Any] = {
     # Rate limits (security/ratelimit.py).
     "RATE_LIMITS_ENABLED": True,
     "RATE_LIMITS": [],
+    "ACCOUNT_RATE_LIMITS": [],
     # Optional TOTP second factor for the secretariat and administrators.
     "TOTP_ENABLED": False,
     "TOTP_REQUIRED": False,

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
-from wagtail.admin.forms.auth import LoginForm
+from wagtail.admin.forms.auth import LoginForm, PasswordResetForm
 
 
 class LockoutAwareLoginForm(LoginForm):
@@ -32,6 +32,27 @@ class LockoutAwareLoginForm(LoginForm):
         if getattr(self.request, "casebook_auth_refusal", "") == "locked":
             return forms.ValidationError(lockout_message(), code="locked")
         return super().get_invalid_login_error()
+
+
+class ThrottledPasswordResetForm(PasswordResetForm):
+    """Wagtail's forgot-password form (WAGTAILADMIN_USER_PASSWORD_RESET_FORM), with at most
+    ACCOUNT_RATE_LIMITS["password_reset_email"] e-mails per account per window. Past it nothing is
+    sent, and the page answers exactly as for an unknown address (the per-address limit is the
+    `password_reset` rule of RATE_LIMITS, a 429 before the form is read)."""
+
+    def get_users(self, email):
+        from audit import actions, record
+        from audit.models import Outcome
+
+        from . import ratelimit
+
+        for user in super().get_users(email):
+            verdict = ratelimit.hit_account("password_reset_email", str(user.pk))
+            if verdict is None or verdict.allowed:
+                yield user
+            elif verdict.hits == verdict.rule.limit + 1:  # audited once per window
+                record(actions.RATE_LIMITED, obj=user, outcome=Outcome.DENIED,
+                       details={"rule": verdict.rule.name, "limit": verdict.rule.limit, "window": verdict.rule.window})
 
 
 class TOTPCodeForm(forms.Form):

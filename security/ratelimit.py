@@ -5,6 +5,10 @@ Each rule: {"name", "path" (a regular expression matched against request.path), 
 counts the request in a fixed window per (rule, address); past the limit the request gets
 HTTP 429 with Retry-After. Counters live in the database (one upsert per counted request),
 so several app servers share them.
+
+ACCOUNT_RATE_LIMITS are the same counters keyed by an account instead of an address ({"name",
+"limit", "window"}); the code that owns the action asks `hit_account` and decides what a refusal
+means there (a password-reset e-mail not sent, an adoption report refused).
 """
 
 from __future__ import annotations
@@ -72,6 +76,20 @@ def rules() -> tuple[Rule, ...]:
 
 def matching_rule(request) -> Rule | None:
     return next((r for r in rules() if r.matches(request)), None)
+
+
+NEVER = re.compile(r"(?!)")  # account rules are asked for by name, never matched against a path
+
+
+def hit_account(name: str, account_key: str) -> Verdict | None:
+    """Count one `name` action of an account; None when limits are off or no such rule is set."""
+    if not conf.get("RATE_LIMITS_ENABLED"):
+        return None
+    raw = next((r for r in conf.get("ACCOUNT_RATE_LIMITS") or [] if r["name"] == name), None)
+    if raw is None:
+        return None
+    rule = Rule(name=name, pattern=NEVER, methods=None, limit=int(raw["limit"]), window=max(1, int(raw["window"])))
+    return hit(rule, f"account:{account_key}")
 
 
 _UPSERT = (

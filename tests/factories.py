@@ -30,7 +30,13 @@ class UserFactory(factory.django.DjangoModelFactory):
     role = Role.SUBMITTER
     organisation = "测试单位"
     region = factory.LazyFunction(lambda: region("440100"))
-    password = factory.PostGenerationMethodCall("set_password", DEFAULT_PASSWORD)
+
+    @factory.post_generation
+    def password(obj, create, extracted, **kwargs):
+        # An existing user (get_or_create) keeps its hash: a new one would revoke its API tokens.
+        wanted = extracted or DEFAULT_PASSWORD
+        if not obj.check_password(wanted):
+            obj.set_password(wanted)
 
     @factory.post_generation
     def _save(obj, create, extracted, **kwargs):

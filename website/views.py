@@ -26,6 +26,7 @@ from cases.errors import WorkflowError
 from cases.models import Case
 from cases.taxonomies import KeyGroup, Scenario, label_of
 from search.facets import labels as facet_labels
+from search.params import query_from_params
 from search.query import MAX_QUERY_LENGTH, QueryError, SearchQuery
 from search.service import search_cases
 
@@ -62,30 +63,6 @@ class FacetOption:
     label: str
     count: int
     checked: bool
-
-
-def _parse_query(params) -> SearchQuery:
-    """The GET parameters as a SearchQuery; raises QueryError with a Chinese message."""
-    q = params.get("q", "")
-    if len(" ".join(q.split())) > MAX_QUERY_LENGTH:
-        raise QueryError("q", _("检索词不能超过 %(n)d 个字，请精简后重试。") % {"n": MAX_QUERY_LENGTH})
-    filters: dict[str, tuple] = {}
-    for key in FILTER_KEYS:
-        values = [v.strip() for v in params.getlist(key) if v.strip()]
-        if key == "year":
-            if any(not (v.isascii() and v.isdigit()) or len(v) != 4 for v in values):
-                raise QueryError("year", _("年度必须是四位数字，如 2025。"))
-            filters[key] = tuple(int(v) for v in values)
-        else:
-            filters[key] = tuple(values)
-    page_text = params.get("page", "1").strip() or "1"
-    # Only ASCII digits: '²'.isdigit() is true, but int('²') raises (a 500).
-    if not (page_text.isascii() and page_text.isdigit()) or len(page_text) > 6 or int(page_text) < 1:
-        raise QueryError("page", _("页码必须是正整数。"))
-    sort = params.get("sort", "") or "relevance"
-    if sort not in ("relevance", "newest"):
-        raise QueryError("sort", _("排序方式只能是“相关度”或“最新发布”。"))
-    return SearchQuery(q=q, sort=sort, page=int(page_text), page_size=PAGE_SIZE, **filters)
 
 
 def _facet_groups(results, query: SearchQuery | None) -> list[dict]:
@@ -127,7 +104,7 @@ def library(request):
     query = results = None
     asked = None  # a page past the deepest a search may reach, answered like any page past the end
     try:
-        query = _parse_query(request.GET)
+        query = query_from_params(request.GET, page_size=PAGE_SIZE)
         results = search_cases(query)
     except QueryError as exc:
         error = exc.message
@@ -143,6 +120,7 @@ def library(request):
                 "case": case,
                 "title_html": mark_safe(highlight.get("title") or ""),  # noqa: S308 (escaped by the backend, <mark> only)
                 "text_html": mark_safe(highlight.get("text") or ""),  # noqa: S308
+                "missing": by_id[case.pk].missing,
             })
     total = results.total if results else 0
     last_page = max(1, -(-total // PAGE_SIZE))
@@ -174,10 +152,36 @@ def library(request):
         "sort": query.sort if query else "relevance",
         "csv_query": urlencode(list(dict.fromkeys(csv_params))),
         "max_query_length": MAX_QUERY_LENGTH,
+        **_correction_links(request, results),
     }
     status = 400 if error else (404 if beyond else 200)
     response = render(request, "website/library.html", context, status=status)
     return cache_public(request, response)
+
+
+def _with_text(request, q: str, **extra: str) -> str:
+    """This search (every filter and the sort kept, from the first page) for the text `q`."""
+    params = request.GET.copy()
+    params["q"] = q
+    params.pop("page", None)
+    params.pop("correct", None)
+    for key, value in extra.items():
+        params[key] = value
+    return "?" + params.urlencode()
+
+
+def _correction_links(request, results) -> dict:
+    """The "已为您显示 / 仍然搜索" and "您要找的是" links of a homophone correction (search.correction)."""
+    if results is None:
+        return {}
+    typed = request.GET.get("q", "")
+    out = {"missing_words": results.missing_words}
+    if results.corrected_query:
+        out.update(corrected=results.corrected_query, corrected_url=_with_text(request, results.corrected_query),
+                   original_url=_with_text(request, typed, correct="0"))
+    elif results.suggested_query:
+        out.update(suggested=results.suggested_query, suggested_url=_with_text(request, results.suggested_query))
+    return out
 
 
 def _past_the_depth(params) -> tuple[SearchQuery | None, object, int | None]:
@@ -188,7 +192,7 @@ def _past_the_depth(params) -> tuple[SearchQuery | None, object, int | None]:
     first = params.copy()
     first["page"] = "1"
     try:
-        query = _parse_query(first)
+        query = query_from_params(first, page_size=PAGE_SIZE)
     except QueryError:
         return None, None, None
     results = search_cases(query)

@@ -115,12 +115,17 @@ class NominationRankView(NominatorMixin, AdminPage):
         here = self.request.get_full_path()
         nominated = self.nominated()
         awaiting = []
-        for case in selectors.cases_awaiting(user, campaign=self.campaign, status=CaseStatus.SUBMITTED).filter(
+        cases = list(selectors.cases_awaiting(user, campaign=self.campaign, status=CaseStatus.SUBMITTED).filter(
             category=self.category
-        ).select_related("region__province"):
+        ).select_related("region__province"))
+        from similarity.selectors import latest_reports
+
+        reports = latest_reports(c.pk for c in cases)
+        for case in cases:
             names = {spec.name for spec in workflow.available_transitions(case, user)}
             awaiting.append({
                 "case": case,
+                "similarity": reports.get(case.pk),
                 "can_recommend": "recommend" in names,
                 "links": [
                     {"label": workflow.SPECS[name].label,

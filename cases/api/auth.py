@@ -34,7 +34,7 @@ class TokenView(ApiMixin, APIView):
 
     @extend_schema(
         tags=["auth"], auth=[], request=SignInSerializer,
-        responses={200: TokenSerializer, **errors(400, 401)},
+        responses={200: TokenSerializer, **errors(400, 401, 429)},
         summary="登录，获取令牌 / sign in for a Bearer token",
         description="用户名或密码错误、账号已停用时统一返回 401，信息相同。",
     )

@@ -81,6 +81,7 @@ ERROR_TEXT = {
     403: "已登录但该角色无权操作 / this role may not",
     404: "不存在或无权查看 / unknown or not visible",
     409: "当前状态下不可操作 / not possible in the current state",
+    429: "请求过于频繁，稍后再试（见 Retry-After）/ rate limited",
     507: "服务器存储空间不足，文件未保存 / the server's storage is full, nothing was saved",
 }
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from django.utils.translation import gettext as _
+from drf_spectacular.utils import OpenApiParameter
 from rest_framework import pagination
 from rest_framework.exceptions import ValidationError
 from rest_framework.response import Response
@@ -65,14 +66,16 @@ class EnvelopePagination(pagination.BasePagination):
         }
 
     def get_schema_operation_parameters(self, view):
-        return [
-            {
-                "name": "page", "in": "query", "required": False, "schema": {"type": "integer", "minimum": 1},
-                "description": "页码，从 1 开始 / page number, from 1",
-            },
-            {
-                "name": "page_size", "in": "query", "required": False,
-                "description": "每页条数，默认 20，最多 100；页码 × 每页条数不超过 10000 / items per page",
-                "schema": {"type": "integer", "minimum": 1, "maximum": MAX_PAGE_SIZE, "default": DEFAULT_PAGE_SIZE},
-            },
-        ]
+        return [{"name": name, "in": "query", "required": False, "schema": schema, "description": text}
+                for name, (schema, text) in PAGING_SCHEMAS.items()]
+
+
+# The limits parse_paging enforces, as the OpenAPI document states them (every list endpoint,
+# whether paginated by EnvelopePagination or by hand through PAGE_PARAMETERS).
+PAGING_SCHEMAS = {
+    "page": ({"type": "integer", "minimum": 1, "maximum": MAX_DEPTH, "default": 1},
+             "页码，从 1 开始；页码 × 每页条数不超过 10000 / page number, from 1"),
+    "page_size": ({"type": "integer", "minimum": 1, "maximum": MAX_PAGE_SIZE, "default": DEFAULT_PAGE_SIZE},
+                  "每页条数，默认 20，最多 100 / items per page"),
+}
+PAGE_PARAMETERS = [OpenApiParameter(name, schema, description=text) for name, (schema, text) in PAGING_SCHEMAS.items()]

@@ -22,12 +22,13 @@ from cases import permissions
 from cases.adoptions import public_adoptions
 from cases.models import Case
 from cases.states import CaseStatus
-from search.query import DIMENSIONS, MAX_QUERY_LENGTH, SORTS, QueryError, SearchQuery
+from search.params import query_from_params
+from search.query import MAX_QUERY_LENGTH, SORTS, QueryError, SearchQuery
 from search.service import search_cases
 
 from .base import CASE_ID, errors
 from .fields import BlankAsNullField, LocalDateTimeField
-from .pagination import envelope, parse_paging
+from .pagination import PAGE_PARAMETERS, envelope
 from .public import PublicMixin
 from .serializers import IMAGE_SPEC, CampaignRefSerializer, IndicatorSerializer, RegionRefSerializer
 
@@ -64,15 +65,25 @@ class PublicCaseSerializer(serializers.Serializer):
     url = serializers.SerializerMethodField(help_text="公开案例页面的路径 / the public case page")
 
     def get_url(self, case: Case) -> str:
+        # A case in 公示 has no case page yet: its public page is the notice page.
+        if case.status == CaseStatus.IN_NOTICE:
+            return reverse("website:notice", args=[case.pk])
         return case_url(case.pk)
 
 
 class PublicCaseHitSerializer(PublicCaseSerializer):
     highlight = serializers.SerializerMethodField()
+    missing = serializers.SerializerMethodField()
 
     @extend_schema_field(SearchHighlightSerializer)
     def get_highlight(self, case: Case) -> dict:
         return self.context.get("highlights", {}).get(case.pk, {})
+
+    @extend_schema_field({"type": "array", "items": {"type": "string"},
+                          "description": "部分匹配时，本案例缺少的检索词（全部匹配时为空）/ "
+                                         "the query's words this case lacks (a partial match)"})
+    def get_missing(self, case: Case) -> list[str]:
+        return list(self.context.get("missing", {}).get(case.pk, ()))
 
 
 @extend_schema_field({"oneOf": [{"type": "string"}, {"type": "integer"}],
@@ -105,6 +116,19 @@ class CaseSearchResponseSerializer(serializers.Serializer):
     results = PublicCaseHitSerializer(many=True)
     facets = CaseFacetsSerializer()
     backend = serializers.ChoiceField(choices=["elasticsearch", "database"])
+    corrected_query = serializers.CharField(
+        allow_blank=True,
+        help_text="同音错字纠正后实际检索的词（结果即为它的结果）；未纠正时为空字符串。重新请求时加 correct=0 可按原词检索 / "
+                  "the homophone-corrected text these results answer, or \"\"; correct=0 searches the text as typed",
+    )
+    suggested_query = serializers.CharField(
+        allow_blank=True,
+        help_text="“您要找的是”：建议的纠正词（结果仍是原词的结果）；没有建议时为空字符串 / a suggested correction, or \"\"",
+    )
+    missing_words = serializers.ListField(
+        child=serializers.CharField(),
+        help_text="任何已发布案例中都没有的检索词 / the query's words that no published case contains",
+    )
 
 
 class PublicImageSerializer(serializers.Serializer):
@@ -186,34 +210,17 @@ LIST_PARAMETERS = [
     OpenApiParameter("tier", str, many=True, description="入选等级代码，可重复 / tier code"),
     OpenApiParameter("year", int, many=True, description="年度，可重复 / year"),
     OpenApiParameter("sort", str, enum=list(SORTS), description="relevance（默认）或 newest / order"),
-    OpenApiParameter("page", int, description="页码，从 1 开始 / page, from 1"),
-    OpenApiParameter("page_size", int, description="每页条数，默认 20，最多 100 / items per page"),
+    *PAGE_PARAMETERS,
+    OpenApiParameter("correct", int, enum=[0, 1],
+                     description="0：按原词检索，不做同音错字纠正（默认 1）/ 0: no homophone correction"),
 ]
 
 
-def _values(params, name: str) -> tuple[str, ...]:
-    """Repeated parameters, also accepting comma-separated values; blanks dropped."""
-    values = [v.strip() for raw in params.getlist(name) for v in raw.split(",")]
-    return tuple(v for v in values if v)
-
-
 def parse_query(params) -> SearchQuery:
-    """The request's parameters as a `SearchQuery`; bad input is a 400 with a Chinese message."""
-    page, page_size = parse_paging(params)
-    years = []
-    for raw in _values(params, "year"):
-        if not (raw.isascii() and raw.isdigit()) or len(raw) != 4:
-            raise ValidationError({"year": [_("年度应为四位数字，如 2025。")]})
-        years.append(int(raw))
+    """The request's parameters as a `SearchQuery` (the one public parser, `search.params`);
+    bad input is a 400 with a Chinese message under the parameter's name."""
     try:
-        return SearchQuery(
-            q=params.get("q", ""),
-            sort=params.get("sort") or "relevance",
-            page=page,
-            page_size=page_size,
-            year=tuple(years),
-            **{dim: _values(params, dim) for dim in DIMENSIONS if dim != "year"},
-        )
+        return query_from_params(params)
     except QueryError as exc:
         raise ValidationError({exc.field: [exc.message]}) from None
 
@@ -223,7 +230,7 @@ class PublicCaseListView(PublicMixin, APIView):
         tags=["public"], operation_id="cases_search", summary="检索已发布案例 / search published cases",
         parameters=LIST_PARAMETERS,
         description="同一参数重复表示“或”，不同参数之间为“且”；各维度的分面计数不受该维度自身筛选的影响。",
-        responses={200: CaseSearchResponseSerializer, **errors(400)},
+        responses={200: CaseSearchResponseSerializer, **errors(400, 429)},
     )
     def get(self, request):
         query = parse_query(request.query_params)
@@ -236,7 +243,11 @@ class PublicCaseListView(PublicMixin, APIView):
         )
         by_id = {case.pk: case for case in cases}
         ordered = [by_id[cid] for cid in results.case_ids if cid in by_id]
-        context = {"request": request, "highlights": {h.case_id: h.highlight for h in results.hits}}
+        context = {
+            "request": request,
+            "highlights": {h.case_id: h.highlight for h in results.hits},
+            "missing": {h.case_id: h.missing for h in results.hits},
+        }
         facets = {
             dim: [{"value": f.value, "label": f.label, "count": f.count} for f in values]
             for dim, values in results.facets.items()
@@ -244,7 +255,8 @@ class PublicCaseListView(PublicMixin, APIView):
         body = envelope(
             count=results.total, page=query.page, page_size=query.page_size,
             results=PublicCaseHitSerializer(ordered, many=True, context=context).data,
-            facets=facets, backend=results.backend,
+            facets=facets, backend=results.backend, corrected_query=results.corrected_query,
+            suggested_query=results.suggested_query, missing_words=list(results.missing_words),
         )
         return Response(body)
 

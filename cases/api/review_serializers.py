@@ -296,9 +296,13 @@ class ObjectionSerializer(serializers.Serializer):
         return objection.evidence_id is not None
 
 
-class ExtensionResultSerializer(TransitionResultSerializer):
-    deadline_extension = LocalDateTimeField(
-        required=False, allow_null=True, help_text="仅 extend_deadline：该案例自己的截止时间"
+class TransitionOutcomeSerializer(TransitionResultSerializer):
+    """执行操作的结果：{"id", "status"}；extend_deadline 另有 deadline_extension / a transition's result."""
+
+    # Not read-only, so the schema does not mark it required: only extend_deadline returns it.
+    # (Schema only: the view writes the response itself.)
+    deadline_extension = serializers.DateTimeField(
+        required=False, allow_null=True, help_text="仅 extend_deadline 返回：该案例自己的截止时间"
     )
 
 

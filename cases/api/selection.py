@@ -24,7 +24,7 @@ from cases.review.ranking import ranking
 
 from .base import CASE_ID, SignedInMixin, errors, visible_campaigns, visible_case_or_404
 from .fields import SAFE_TOKEN, local_iso
-from .pagination import envelope, parse_paging
+from .pagination import PAGE_PARAMETERS, envelope, parse_paging
 from .review_serializers import (
     AssignmentResultSerializer,
     CaseScoreSerializer,
@@ -97,8 +97,7 @@ class RankingView(SignedInMixin, APIView):
         tags=["selection"], parameters=[
             SLUG,
             OpenApiParameter("category", str, description="征集方向代码 / category code"),
-            OpenApiParameter("page", int, description="页码，从 1 开始 / page, from 1"),
-            OpenApiParameter("page_size", int, description="每页条数，默认 20，最多 100 / items per page"),
+            *PAGE_PARAMETERS,
         ],
         summary="评审排名 / the ranking",
         description="仅组织方。mean、trimmed_mean、normalised 的定义见 docs/domain.md §5；rank 按活动选定的计分方法"

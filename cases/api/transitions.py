@@ -19,7 +19,7 @@ from cases import notice, permissions, workflow
 from .base import CASE_ID, SignedInMixin, errors, visible_case_or_404
 from .fields import local_iso
 from .inputs import TransitionInputSerializer
-from .review_serializers import ExtensionResultSerializer
+from .review_serializers import TransitionOutcomeSerializer
 from .serializers import HistorySerializer, TransitionSerializer
 
 # Inputs a transition may take besides its reason (docs/api.md §Signed in: cases); anything else is not passed on.
@@ -56,7 +56,7 @@ class TransitionView(SignedInMixin, APIView):
                     "recommend 可带 rank，shortlist 须带 tier；open_notice 的公示期按活动设定的天数自今天起算。"
                     "extend_deadline（仅组织方，草稿或退回修改的案例）须带 deadline，返回 deadline_extension。",
         request=TransitionInputSerializer,
-        responses={200: ExtensionResultSerializer, **errors(400, 401, 403, 404, 409)},
+        responses={200: TransitionOutcomeSerializer, **errors(400, 401, 403, 404, 409)},
     )
     def post(self, request, pk: int, name: str):
         form = TransitionInputSerializer(data=request.data)

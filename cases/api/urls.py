@@ -1,28 +1,13 @@
 """/api/v1/: the JSON API of docs/api.md (paths literal)."""
 
-from django.urls import path, re_path, register_converter
+from django.urls import path, re_path
 from django.views.decorators.csrf import csrf_exempt
 
-from search import urls_api as search_api_urls
+from search import urls_api as search_api_urls  # (imports .converters, which registers <id:…>)
 from similarity import api as similarity_api
 
 from . import adoptions, auth, docs, files, me, notices, public, reviews, schema, selection, submissions, transitions
 from .middleware import json_error, no_route_message
-
-
-class IdConverter:
-    """Database ids: digits that fit a 64-bit integer, so a huge number is a 404, not an overflow."""
-
-    regex = "[0-9]{1,18}"
-
-    def to_python(self, value: str) -> int:
-        return int(value)
-
-    def to_url(self, value) -> str:
-        return str(value)
-
-
-register_converter(IdConverter, "id")
 
 
 @csrf_exempt  # it changes nothing: a POST to an unknown path is a 404, not a CSRF 403

@@ -10,6 +10,7 @@ from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
+from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.test.utils import override_settings
 
@@ -73,13 +74,16 @@ def _actors(provinces: list[Region]) -> Actors:
 
 def load(*, n_cases: int = DEFAULT_CASES, seed: int = SEED, log: Log = print,
          progress: Progress | None = None) -> Summary:
-    """Load (or complete) the demo data set; e-mail is not sent for the demo's transitions."""
+    """Load (or complete) the demo data set; e-mail is not sent for the demo's transitions.
+
+    Nor is the compilation rebuilt after each of the hundreds of publications (a build per
+    publication makes the load quadratic): `load_demo_data` builds each book once at the end."""
     # Demo addresses are fake (example.cn): never hand thousands of notifications to SMTP.
-    # Renditions are not made while loading (a third of the load's time): the file views make
-    # each on its first request; each campaign's compilation is built once, at the end, not
-    # after each of its published cases (docs/demo.md, "Timing").
-    with override_settings(EMAIL_BACKEND="django.core.mail.backends.dummy.EmailBackend"), \
-            effects.skipping("website.renditions"), effects.deferred("compilation.request_build"):
+    # Renditions are not made while loading either (a third of a small load's time): the file
+    # views make each on its first request (docs/demo.md, "Timing").
+    casebook = {**settings.CASEBOOK, "COMPILATION_BUILD_ON_CHANGE": False}
+    with override_settings(EMAIL_BACKEND="django.core.mail.backends.dummy.EmailBackend", CASEBOOK=casebook), \
+            effects.skipping("website.renditions"):
         return _load(n_cases=n_cases, seed=seed, log=log, progress=progress or (lambda *a: None))
 
 

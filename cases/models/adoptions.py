@@ -20,6 +20,11 @@ class Adoption(models.Model):
         ordering = ["-since", "-pk"]
         verbose_name = _("借鉴推广")
         verbose_name_plural = _("借鉴推广")
+        constraints = [
+            # One live report per case and reporting region; its author edits it (cases/adoptions.py).
+            models.UniqueConstraint(fields=["case", "region"], condition=models.Q(hidden=False),
+                                    name="adoption_one_per_region"),
+        ]
 
     def __str__(self) -> str:
         return f"{self.region} ← {self.case_id}"

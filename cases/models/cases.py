@@ -7,6 +7,7 @@ The state lives in a protected FSM field on this plain model (not a Wagtail page
 from __future__ import annotations
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.core.validators import MaxLengthValidator, RegexValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
@@ -31,6 +32,16 @@ LIMITS = {
     "lessons": 1500,
     "replicability": 2000,
 }
+
+
+def first_per_code(errors: list[ValidationError]) -> list[ValidationError]:
+    seen: set = set()
+    kept = []
+    for error in errors:
+        if error.code is None or error.code not in seen:
+            kept.append(error)
+            seen.add(error.code)
+    return kept
 
 
 def _max_length(field: str) -> MaxLengthValidator:
@@ -123,7 +134,12 @@ class Case(CaseLifecycle, FSMModelMixin, ClusterableModel):
 
     def clean_fields(self, exclude=None):
         # The protected state can't be set by full_clean; province/prefecture derive from region.
-        super().clean_fields(exclude={*(exclude or ()), "status", "province", "prefecture"})
+        try:
+            super().clean_fields(exclude={*(exclude or ()), "status", "province", "prefecture"})
+        except ValidationError as exc:
+            # A CharField adds Django's own max-length check beside ours (`_max_length`, in 字):
+            # one message per field and kind of error, the first (ours).
+            raise ValidationError({name: first_per_code(errors) for name, errors in exc.error_dict.items()}) from None
 
     def clean(self):
         # Control and direction characters, lone surrogates: cases/validation.py (every write path).

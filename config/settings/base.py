@@ -102,6 +102,18 @@ DATABASES = {
         conn_health_checks=True,
     )
 }
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    # The embedded default must behave like PostgreSQL under concurrent writes (docs/faults.md):
+    # WAL lets readers go on while one writer writes; IMMEDIATE makes every transaction take the
+    # write lock when it begins, so two racing writers queue instead of one failing with
+    # "database is locked" when its read turns into a write; the busy timeout (seconds) is how
+    # long a writer waits in that queue. The loser of a race then reads the winner's state: 409.
+    DATABASES["default"]["OPTIONS"] = {
+        "transaction_mode": "IMMEDIATE",
+        "timeout": float(os.environ.get("SQLITE_BUSY_TIMEOUT", "20")),
+        "init_command": "PRAGMA journal_mode=WAL",
+        **DATABASES["default"].get("OPTIONS", {}),
+    }
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_USER_MODEL = "accounts.User"
@@ -163,6 +175,7 @@ RATE_LIMITS_ENABLED = env_bool("RATE_LIMITS_ENABLED", True)
 RATE_LIMIT_SIGNIN_PER_MINUTE = env_int("RATE_LIMIT_SIGNIN_PER_MINUTE", 20)
 RATE_LIMIT_SEARCH_PER_MINUTE = env_int("RATE_LIMIT_SEARCH_PER_MINUTE", 120)
 RATE_LIMIT_OBJECTIONS_PER_HOUR = env_int("RATE_LIMIT_OBJECTIONS_PER_HOUR", 5)
+RATE_LIMIT_PASSWORD_RESET_PER_HOUR = env_int("RATE_LIMIT_PASSWORD_RESET_PER_HOUR", 10)
 RATE_LIMIT_OBJECTION_LOOKUPS_PER_HOUR = env_int("RATE_LIMIT_OBJECTION_LOOKUPS_PER_HOUR", 20)
 RATE_LIMITS = [
     {"name": "signin", "path": r"^/(admin/login/|api/v1/auth/token$)", "methods": ["POST"],
@@ -171,8 +184,21 @@ RATE_LIMITS = [
      "limit": RATE_LIMIT_OBJECTIONS_PER_HOUR, "window": 3600},
     {"name": "objection_lookup", "path": r"^/notices/lookup/$", "methods": ["POST"],
      "limit": RATE_LIMIT_OBJECTION_LOOKUPS_PER_HOUR, "window": 3600},
-    {"name": "search", "path": r"^/(cases/|api/v1/cases)$", "methods": ["GET", "HEAD"],
+    # The CSV export runs the same search (up to 10,000 rows): one budget with the library and API.
+    {"name": "search", "path": r"^/(cases/|cases\.csv|api/v1/cases)$", "methods": ["GET", "HEAD"],
      "limit": RATE_LIMIT_SEARCH_PER_MINUTE, "window": 60},
+    {"name": "password_reset", "path": r"^/admin/password_reset/$", "methods": ["POST"],
+     "limit": RATE_LIMIT_PASSWORD_RESET_PER_HOUR, "window": 3600},
+]
+# Limits per account rather than per address (security/ratelimit.py `hit_account`): past the
+# limit the action is skipped or refused for that account, whatever address the requests come from.
+RATE_LIMIT_RESET_EMAILS_PER_ACCOUNT_PER_HOUR = env_int("RATE_LIMIT_RESET_EMAILS_PER_ACCOUNT_PER_HOUR", 3)
+RATE_LIMIT_ADOPTION_REPORTS_PER_DAY = env_int("RATE_LIMIT_ADOPTION_REPORTS_PER_DAY", 20)
+ACCOUNT_RATE_LIMITS = [
+    # Password-reset e-mails to one account: further requests get the same answer and send nothing.
+    {"name": "password_reset_email", "limit": RATE_LIMIT_RESET_EMAILS_PER_ACCOUNT_PER_HOUR, "window": 3600},
+    # Adoption reports (new or corrected) per account per day: past it a 429 (cases/adoptions.py).
+    {"name": "adoption_reports", "limit": RATE_LIMIT_ADOPTION_REPORTS_PER_DAY, "window": 86400},
 ]
 # Content-Security-Policy by path, first match wins; `frame-ancestors` is added per response
 # ('none', or 'self' where X-Frame-Options is SAMEORIGIN, as for Wagtail's previews). Wagtail's
@@ -278,6 +304,7 @@ WAGTAILDOCS_MAX_UPLOAD_SIZE = 20 * 1024 * 1024
 WAGTAIL_PASSWORD_RESET_ENABLED = True
 # The admin's sign-in form: one message for every failure, and the lockout's (security/forms.py).
 WAGTAILADMIN_USER_LOGIN_FORM = "security.forms.LockoutAwareLoginForm"
+WAGTAILADMIN_USER_PASSWORD_RESET_FORM = "security.forms.ThrottledPasswordResetForm"  # noqa: S105 - a class path
 # No third-party requests from the admin: no Gravatar (sends hashed e-mails abroad), no update check.
 WAGTAIL_GRAVATAR_PROVIDER_URL = None
 WAGTAIL_ENABLE_UPDATE_CHECK = False
@@ -312,6 +339,8 @@ CASEBOOK = {
 ELASTICSEARCH_URL = os.environ.get("ELASTICSEARCH_URL", "")
 SEARCH_ES_INDEX = os.environ.get("SEARCH_ES_INDEX", "casebook-cases")
 SEARCH_ES_ANALYZER = os.environ.get("SEARCH_ES_ANALYZER", "cjk")
+# The synonym set behind the search analyzers (the dictionary of search/data/synonyms.txt, edited in the admin).
+SEARCH_ES_SYNONYM_SET = os.environ.get("SEARCH_ES_SYNONYM_SET", "casebook-synonyms")
 SEARCH_ES_TIMEOUT = os.environ.get("SEARCH_ES_TIMEOUT", "2")
 # A secured cluster (docs/search.md, "Connecting to a secured cluster"); checked by `manage.py check`.
 SEARCH_ES_CLOUD_ID = os.environ.get("SEARCH_ES_CLOUD_ID", "")

@@ -1,6 +1,20 @@
 """Tests: fast password hashing, in-memory e-mail, tasks run immediately."""
 
+import os
+import tempfile
+from pathlib import Path
+
 from .base import *  # noqa: F403
+
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":  # noqa: F405
+    # A file, not Django's shared in-memory database: a live server's threads then open their own
+    # connections with the deployed OPTIONS (WAL, IMMEDIATE, busy timeout), so the race tests see
+    # SQLite's real locking (tests/api/test_races_live.py). One file per pytest process; no fsync.
+    DATABASES["default"]["TEST"] = {  # noqa: F405
+        "NAME": str(Path(tempfile.gettempdir()) / f"casebook-test-{os.getpid()}.sqlite3"),  # noqa: F405
+    }
+    options = DATABASES["default"].setdefault("OPTIONS", {})  # noqa: F405
+    options["init_command"] = "; ".join(filter(None, [options.get("init_command"), "PRAGMA synchronous=OFF"]))
 
 DEBUG = False
 SECRET_KEY = "test-only-secret-key"  # noqa: S105
@@ -18,6 +32,7 @@ STORAGES = {
 LOGIN_LOCKOUT_FAILURES = 10_000
 LOGIN_IP_MAX_FAILURES = 100_000
 RATE_LIMITS = [{**rule, "limit": 1_000_000} for rule in RATE_LIMITS]  # noqa: F405
+ACCOUNT_RATE_LIMITS = [{**rule, "limit": 1_000_000} for rule in ACCOUNT_RATE_LIMITS]  # noqa: F405
 TOTP_ENABLED = False
 # Each test rolls back its rows and gets a fresh MEDIA_ROOT, but a cached rendition would outlive
 # both (SQLite reuses ids; re-encoded uploads of the same test image have the same hash).

@@ -18,13 +18,13 @@ from django.db.models import Avg, Count, F, QuerySet
 
 from cases.models import Case
 
-from .. import highlight
+from .. import highlight, synonyms
 from ..extract import BODY_SECTIONS, CaseText, case_text, suggestion_inputs
 from ..facets import build_facets
 from ..models import CaseFacet, CaseIndex, IndexTerm
 from ..query import SearchHit, SearchQuery, SearchResults
 from ..segment import AnalysedQuery, analyse, normalise, terms_and_length, words
-from . import Progress, db_query, db_swap, ranking
+from . import Progress, coverage, db_query, db_swap, ranking
 
 BATCH = 2000
 # Cases per transaction in a rebuild: few enough that a search never waits long on one.
@@ -211,39 +211,78 @@ class DatabaseBackend:
 
     def search(self, query: SearchQuery) -> SearchResults:
         filters = query.filters
-        aq = analyse(query.q) if query.q else None
+        aq = analyse(query.q, synonyms.current()) if query.q else None
         if aq is not None and not aq.groups:
             # Nothing searchable (only punctuation): nothing matches, like an analyzer with no tokens.
             return SearchResults([], 0, build_facets({}), self.name, query.page, query.page_size)
-        text = db_query.matching_ids(aq) if aq else None
         passed = None
-        if text is None:
+        coverages: dict[int, coverage.Coverage] = {}
+        missing: list[str] = []
+        if aq is None:
+            text = None
             matched = db_query.base(text, filters)
             case_ids = matched.values("pk")
         else:
+            coverages, missing = coverage.of_masks(aq, db_query.complete_atoms(aq))
+            text = coverage.accepted(aq, coverages)
             # The filters' passes are read once and serve both the matched ids and the facets.
             passed = db_query.filters_passed(text, filters)
             case_ids = db_query.passing_all(text, filters, passed)
             matched = CaseIndex.objects.filter(db_query.InList(F("pk"), case_ids))
         scores: dict[int, float] = {}
         if query.ranked_by_text:
-            postings = self._postings(aq.weights, case_ids)
-            phrases = [g.phrase for g in aq.groups]
-            scores = ranking.score(postings, aq.weights, self._stats(aq.weights), self.params, phrases)
-            total = len(scores)
-            # Equal scores: the newer case (higher id) first, a stable order for paging.
-            ranked = sorted(scores, key=lambda cid: (round(scores[cid], 9), cid), reverse=True)
+            total = len(case_ids)
+            ranked, scores = self._rank(aq, case_ids, coverages, query.offset + query.page_size)
             ids = ranked[query.offset : query.offset + query.page_size]
         else:
             # Date order needs no scores: SQL sorts and pages, whether or not there is text.
-            total = matched.count()
+            total = len(case_ids) if aq is not None else matched.count()
             page = matched.order_by("-published_at", "-pk").values_list("pk", flat=True)
             ids = list(page[query.offset : query.offset + query.page_size])
         facets = build_facets(db_query.facet_counts(text, filters, passed))
-        hits = self._hits(ids, scores, aq)
-        return SearchResults(hits, total, facets, self.name, query.page, query.page_size)
+        hits = self._hits(ids, scores, aq, coverages)
+        full = total
+        if aq is not None:
+            full_coverages = {c for c in set(coverages.values()) if coverage.is_full(aq, c)}
+            full = sum(1 for cid in case_ids if coverages[cid] in full_coverages)
+        return SearchResults(hits, total, facets, self.name, query.page, query.page_size,
+                             full_total=full, missing_words=tuple(missing))
 
-    def _hits(self, ids: list[int], scores: dict[int, float], aq: AnalysedQuery | None) -> list[SearchHit]:
+    def _rank(self, aq: AnalysedQuery, case_ids: list[int], coverages: dict[int, coverage.Coverage],
+              depth: int) -> tuple[list[int], dict[int, float]]:
+        """All ids in rank order: by coverage tier, then BM25F inside a tier. Only the tiers
+        that reach `depth` (the end of the page asked for) are scored; deeper ones keep id
+        order, which no page shows."""
+        tiers: dict[tuple, list[int]] = {}
+        for cid in case_ids:
+            tiers.setdefault(coverages[cid].tier, []).append(cid)
+        order = sorted(tiers, reverse=True)
+        wanted, seen = [], 0
+        for tier in order:
+            if seen >= depth:
+                break
+            wanted += tiers[tier]
+            seen += len(tiers[tier])
+        scores: dict[int, float] = {}
+        if wanted:
+            postings = self._postings(aq.weights, wanted)
+            phrases = [g.phrase for g in aq.groups]
+            stats = self._stats(aq.weights)
+            # A tier matched as typed is scored on the typed words alone (tier: full, literal, units);
+            # each weighting is computed only for the cases that need it.
+            typed = {cid for tier in order if tier[0] == tier[1] for cid in tiers[tier]} & set(wanted)
+            for weights, ids in ((aq.typed_weights, typed), (aq.weights, set(wanted) - typed)):
+                if ids:
+                    mine = [p for p in postings if p.case_id in ids]
+                    scores.update(ranking.score(mine, weights, stats, self.params, phrases))
+        ranked: list[int] = []
+        for tier in order:
+            # Equal scores: the newer case (higher id) first, a stable order for paging.
+            ranked += sorted(tiers[tier], key=lambda cid: (round(scores.get(cid, 0.0), 9), cid), reverse=True)
+        return ranked, scores
+
+    def _hits(self, ids: list[int], scores: dict[int, float], aq: AnalysedQuery | None,
+              coverages: dict[int, coverage.Coverage] | None = None) -> list[SearchHit]:
         """Hits in `ids` order with escaped, marked title and text fragment (one query)."""
         if not ids:
             return []
@@ -253,7 +292,8 @@ class DatabaseBackend:
             row = texts.get(cid)
             if row is None:
                 continue
-            hits.append(SearchHit(case_id=cid, score=scores.get(cid), highlight=_highlight(row, aq)))
+            lacks = coverages[cid].missing if coverages and cid in coverages else ()
+            hits.append(SearchHit(case_id=cid, score=scores.get(cid), highlight=_highlight(row, aq), missing=lacks))
         return hits
 
     # --- related and suggestions -------------------------------------------------------

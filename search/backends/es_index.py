@@ -23,7 +23,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from elasticsearch.dsl import Index
 
-from .. import conf
+from .. import conf, es_synonyms
 from ..documents import MAPPING_VERSION, document_class, index_settings
 from .es_client import maintenance, translated_errors
 
@@ -134,6 +134,7 @@ def create(es, name: str, analyzer_name: str) -> bool:
     body = index.to_dict()
     body.setdefault("mappings", {})["_meta"] = marker(analyzer_name, complete=False)
     with translated_errors():
+        es_synonyms.put_set(maintenance(es))  # the search analyzer's synonym set must exist first
         try:
             maintenance(es).indices.create(index=name, settings=body["settings"], mappings=body["mappings"])
         except BadRequestError as exc:

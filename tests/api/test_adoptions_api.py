@@ -81,3 +81,32 @@ def test_bad_input_names_the_field(published, body, field):
     body = assert_chinese_error(client.post(f"{API}/cases/{published.pk}/adoptions", body, format="json"), 400)
     assert field in body["errors"], body
     assert not Adoption.objects.exists()
+
+
+def test_one_report_per_region_which_its_author_edits(published):
+    author = sign_in(factories.submitter("330100", username="s-hz"))
+    url = f"{API}/cases/{published.pk}/adoptions"
+    first = author.post(url, BODY, format="json")
+    assert first.status_code == 201
+    again = author.post(url, {**BODY, "results": "培训老年人 1200 人次"}, format="json")
+    assert again.status_code == 200 and again.json()["id"] == first.json()["id"]
+    assert Adoption.objects.get().results == "培训老年人 1200 人次"
+    # Another account of the same region: refused, nothing changes.
+    colleague = sign_in(factories.submitter("330100", username="s-hz-2"))
+    body = assert_chinese_error(colleague.post(url, BODY, format="json"), 409)
+    assert "只有报告人可以修改" in body["detail"] and Adoption.objects.count() == 1
+    # Once the secretariat hides it, the region may report again.
+    from cases.adoptions import hide_adoption
+
+    hide_adoption(adoption_id=first.json()["id"], by=factories.secretariat(), reason="重复")
+    assert colleague.post(url, BODY, format="json").status_code == 201
+
+
+def test_six_identical_reports_make_one_and_the_rate_limit_holds(published, settings):
+    settings.ACCOUNT_RATE_LIMITS = [{"name": "adoption_reports", "limit": 3, "window": 86400}]
+    client = sign_in(factories.submitter("330100", username="s-hz"))
+    statuses = [client.post(f"{API}/cases/{published.pk}/adoptions", BODY, format="json").status_code
+                for _ in range(6)]
+    assert statuses == [201, 200, 200, 429, 429, 429]
+    assert Adoption.objects.count() == 1
+    assert_chinese_error(client.post(f"{API}/cases/{published.pk}/adoptions", BODY, format="json"), 429)

@@ -134,3 +134,48 @@ def test_returned_case_is_editable_again(campaign):
 
 def test_put_is_not_allowed(gz, draft):
     assert_chinese_error(gz.put(f"{API}/submissions/{draft.pk}", {"title": "x"}, format="json"), 405)
+
+
+@pytest.mark.parametrize("title", ["\u200b\ufeff\u200b", " \u2060 ", "\ufeff", "\u200d\u200c"])
+def test_a_title_of_invisible_characters_is_refused_as_empty(campaign, title):
+    case = case_in("draft", region_code="440100", campaign=campaign)
+    client = sign_in(submitter("440100", username="sub-440100"))
+    body = assert_chinese_error(client.patch(f"{API}/submissions/{case.pk}", {"title": title}, format="json"), 400)
+    assert body["errors"] == {"title": ["不能为空（只有空格或不可见字符）。"]}
+    case.refresh_from_db()
+    assert case.title.strip()
+
+
+def test_the_title_too_long_message_appears_once(campaign):
+    case = case_in("draft", region_code="440100", campaign=campaign)
+    client = sign_in(submitter("440100", username="sub-440100"))
+    body = assert_chinese_error(client.patch(f"{API}/submissions/{case.pk}", {"title": "长" * 61}, format="json"), 400)
+    assert body["errors"] == {"title": ["不能超过 60 字（当前 61 字）。"]}
+    assert body["detail"] == "案例名称：不能超过 60 字（当前 61 字）。"
+
+
+@pytest.mark.parametrize(
+    ("value", "problem"),
+    [("1e15", "过大"), (1e15, "过大"), ("-1e12", "过大"), ("1e-999999", "最多保留两位小数"), ("0.001", "最多保留两位小数"),
+     ("1_000", "必须是数字"), ("NaN", "必须是数字"), ("Infinity", "必须是数字"), ("1e9999999", "必须是数字"),
+     ("١٢", "必须是数字"), ("１２", "必须是数字")],
+)
+def test_indicator_numbers_are_taken_exactly_or_refused_accurately(campaign, value, problem):
+    case = case_in("draft", region_code="440100", campaign=campaign)
+    before = list(case.indicators.values_list("value", flat=True))
+    client = sign_in(submitter("440100", username="sub-440100"))
+    body = {"indicators": [{"name": "培训人次", "value": value, "unit": "人次"}]}
+    response = assert_chinese_error(client.patch(f"{API}/submissions/{case.pk}", body, format="json"), 400)
+    assert response["errors"]["indicators"][0].startswith(f"第 1 项：数值{problem}"), response
+    assert list(case.indicators.values_list("value", flat=True)) == before
+
+
+@pytest.mark.parametrize(("value", "stored"), [("1,000", "1000"), ("1.2e4", "12000"), (12.5, "12.5"), ("-3", "-3")])
+def test_indicator_numbers_that_are_exact_are_kept(campaign, value, stored):
+    from decimal import Decimal
+
+    case = case_in("draft", region_code="440100", campaign=campaign)
+    client = sign_in(submitter("440100", username="sub-440100"))
+    body = {"indicators": [{"name": "培训人次", "value": value, "unit": "人次"}]}
+    assert client.patch(f"{API}/submissions/{case.pk}", body, format="json").status_code == 200
+    assert list(case.indicators.values_list("value", flat=True)) == [Decimal(stored)]

@@ -133,3 +133,10 @@ def test_odd_input_never_makes_a_server_error(campaign, anon):
                 assert response.status_code < 500, (method, url, body, response.content)
                 if response.status_code >= 400:
                     assert isinstance(response.json().get("detail"), str), (method, url, body)
+
+
+def test_the_public_url_of_a_case_in_notice_is_its_notice_page(campaign, anon, client):
+    case = bring_to("in_notice", campaign=campaign)
+    body = anon.get(f"{API}/cases/{case.pk}").json()
+    assert body["status"] == "in_notice" and body["url"] == f"/notices/{case.pk}/"
+    assert client.get(body["url"]).status_code == 200

@@ -127,3 +127,25 @@ def test_docs_page_is_self_contained_and_lists_the_operations(anon):
         assert path in html, path
     assert "<script" not in html and "cdn" not in html.lower() and "http://" not in html and "https://" not in html
     assert "登录" in html and "openapi.json" in html
+
+
+def test_the_document_states_what_the_api_enforces():
+    """Issue 14 §12: the transition result, the 429s and the paging limits as the API has them."""
+    schema = build_schema()
+    components = schema["components"]["schemas"]
+    result = schema["paths"]["/api/v1/submissions/{id}/transitions/{name}"]["post"]["responses"]["200"]
+    ref = result["content"]["application/json"]["schema"]["$ref"].rsplit("/", 1)[-1]
+    # Ordinary transitions answer {"id", "status"}; only extend_deadline adds deadline_extension.
+    assert set(components[ref]["required"]) == {"id", "status"}
+    assert "deadline_extension" in components[ref]["properties"]
+    assert "429" in schema["paths"]["/api/v1/cases"]["get"]["responses"]
+    assert "429" in schema["paths"]["/api/v1/auth/token"]["post"]["responses"]
+    paged = 0
+    for path, operations in schema["paths"].items():
+        for method, operation in operations.items():
+            for param in operation.get("parameters", []):
+                if param["name"] in {"page", "page_size"} and param["in"] == "query":
+                    paged += 1
+                    bounds = (param["schema"].get("minimum"), param["schema"].get("maximum"))
+                    assert bounds == ((1, 10_000) if param["name"] == "page" else (1, 100)), (path, method, param)
+    assert paged >= 10

@@ -156,6 +156,8 @@ def test_image_upload_error_is_tied_to_the_alt_field_and_asks_for_the_file_again
     case = complete_draft(campaign=factories.CampaignFactory(slug="a11y-2026"), region_code="440100", by=submitter)
     sign_in(page, site, submitter)
     page.goto(f"{site}/admin/cases/files/{case.pk}/")
+    back = page.get_by_role("link", name="返回填写案例内容")
+    assert back.locator("svg").bounding_box()["height"] <= 24  # the way back: an inline arrow (it was a chevron ~90 px tall)
     page.locator("#id_image-file").set_input_files(files=[{"name": "p.png", "mimeType": "image/png", "buffer": _png()}])
     page.get_by_role("button", name="上传图片").click()
     alt = page.locator("#id_image-alt")
@@ -174,3 +176,144 @@ def _png() -> bytes:
     from tests.files import png_bytes
 
     return png_bytes(size=(320, 180))
+
+
+class Keyboard:
+    """The keyboard only, counted: key presses and typed characters."""
+
+    def __init__(self, page):
+        self.page, self.presses, self.typed = page, 0, 0
+
+    def press(self, key: str, times: int = 1) -> None:
+        for _ in range(times):
+            self.page.keyboard.press(key)
+            self.presses += 1
+
+    def type(self, text: str) -> None:
+        self.page.keyboard.type(text)
+        self.typed += len(text)
+
+    def focused(self, selector: str) -> bool:
+        return self.page.evaluate("s => !!document.activeElement && document.activeElement.matches(s)", selector)
+
+    def tab_to(self, selector: str, backwards: bool = False, limit: int = 300) -> None:
+        for _ in range(limit):
+            if self.focused(selector):
+                return
+            self.press("Shift+Tab" if backwards else "Tab")
+        raise AssertionError(f"Tab never reached {selector}")
+
+    def choose(self, selector: str, value: str) -> None:
+        self.tab_to(selector)
+        for _ in range(60):
+            if self.page.locator(selector).input_value() == value:
+                return
+            self.press("ArrowDown")
+        raise AssertionError(f"{selector}: no option {value}")
+
+    def fill(self, selector: str, text: str) -> None:
+        self.tab_to(selector)
+        self.type(text)
+
+    def type_date(self, selector: str, year: str, month: str, day: str) -> None:
+        """Into the browser's date field (the first on the page), segment by segment in the order it shows them
+        (month and day move on by themselves after two digits; the year, up to six, does not)."""
+        self.tab_to(selector)
+        # The segments' order follows the browser's own language (m/d/y in an English chromium):
+        # read it from the accessibility tree, as a screen reader would (the first date field's three).
+        tree = self.page.context.new_cdp_session(self.page).send("Accessibility.getFullAXTree")
+        names = [n.get("name", {}).get("value", "") for n in tree["nodes"] if n.get("role", {}).get("value") == "spinbutton"][:3]
+        words = {"year": ("Year", "年"), "month": ("Month", "月"), "day": ("Day", "日")}
+        order = [next(part for part, marks in words.items() if any(m in name for m in marks)) for name in names]
+        for i, part in enumerate(order):
+            self.type({"year": year, "month": month, "day": day}[part])
+            if part == "year" and i < len(order) - 1:
+                self.press("ArrowRight")
+
+    def open_tab(self, name: str) -> None:
+        """To the tab list (the selected tab), then along it with the arrow keys."""
+        self.tab_to('[role=tab][aria-selected="true"]', backwards=True)
+        for _ in range(8):
+            if self.page.get_by_role("tab", name=name).get_attribute("aria-selected") == "true":
+                return
+            self.press("ArrowRight")
+        raise AssertionError(f"tab {name} never selected")
+
+    def upload(self, selector: str, name: str, mime: str, content: bytes) -> None:
+        """Tab to the file field; the choice made in the system's file dialog (outside the page, which
+        headless chromium does not open from a key press) is then set on the focused field."""
+        self.tab_to(selector)
+        self.page.locator(selector).set_input_files(files=[{"name": name, "mimeType": mime, "buffer": content}])
+
+
+def test_a_case_is_submitted_with_the_keyboard_only(page, site, submitter, record_property):
+    """Sign-in to 已提交 without a click; the key count is recorded (issue 16 measured 345 keys
+    and 407 typed characters before the changes)."""
+    from cases.models import Case
+    from tests.browser.test_campaign_walk import cover_png
+    from tests.files import MINIMAL_PDF
+
+    keys = Keyboard(page)
+    page.goto(f"{site}/admin/login/")
+    keys.fill("#id_username", submitter.username)
+    keys.fill("#id_password", factories.DEFAULT_PASSWORD)
+    keys.press("Enter")
+    page.wait_for_url(f"{site}/admin/")
+    keys.tab_to('a[href$="/admin/cases/new/"]')
+    keys.press("Enter")
+    page.locator("#id_title").wait_for()
+
+    keys.choose("#id_category", str(page.locator("#id_category option").nth(1).get_attribute("value")))
+    keys.fill("#id_title", "键盘填写的社区助老案例")
+    keys.fill("#id_summary", "依托社区学校开展智能手机培训。")
+    keys.fill("#id_organisation", "广州市越秀区委网信办")
+    keys.choose("#id_organisation_type", "government")
+    keys.type_date("#id_period_start", "2024", "03", "01")
+    assert page.locator("#id_period_start").input_value() == "2024-03-01"
+    keys.tab_to("#id_scenarios_0")
+    keys.press("Space")
+    keys.choose("#id_task_area", "life")
+    keys.tab_to("#id_key_groups_7")
+    keys.press("Space")
+
+    keys.open_tab("案例正文")
+    for name, text in (("background", "老年人口占比高。"), ("approach", "一是开设课堂；二是志愿者结对。"), ("outcomes", "培训一万人次。"),
+                       ("lessons", "需求导向。"), ("replicability", "需要社区学校和志愿者。")):
+        keys.fill(f"#id_{name}", text)
+    keys.open_tab("成效与指标")
+    keys.tab_to("#id_indicators-ADD")
+    keys.press("Enter")
+    keys.fill("#id_indicators-0-name", "培训人次")
+    keys.fill("#id_indicators-0-value", "10000")
+    keys.open_tab("联系人")
+    keys.fill("#id_contact_name", "王芳")
+    keys.fill("#id_contact_phone", "13800138000")
+    keys.fill("#id_contact_email", "wangfang@example.cn")
+    keys.open_tab("图片与附件")
+    keys.tab_to('button[name="action-files"]')
+    keys.press("Enter")
+    page.wait_for_url(re.compile(r"/admin/cases/files/\d+/"))
+
+    keys.upload("#id_image-file", "课堂.png", "image/png", cover_png())
+    keys.fill("#id_image-alt", "志愿者指导老人使用智能手机")
+    keys.tab_to("#id_image-is_cover")
+    keys.press("Space")
+    keys.tab_to('form:has(#id_image-file) button[type="submit"]')
+    keys.press("Enter")
+    page.get_by_text("图片已上传。").wait_for()
+    keys.upload("#id_attachment-file", "台账.pdf", "application/pdf", MINIMAL_PDF)
+    keys.tab_to('form:has(#id_attachment-file) button[type="submit"]')
+    keys.press("Enter")
+    page.get_by_text("附件已上传。").wait_for()
+
+    keys.tab_to("[data-submit-link]")
+    keys.press("Enter")
+    page.wait_for_url(re.compile(r"/action/\d+/submit/"))
+    keys.tab_to('form button[type="submit"]')
+    keys.press("Enter")
+    page.get_by_text("已完成“提交”").wait_for()
+
+    assert Case.objects.get(title="键盘填写的社区助老案例").status == "submitted"
+    record_property("keyboard_presses", keys.presses)
+    record_property("typed_characters", keys.typed)
+    print(f"keyboard-only submission: {keys.presses} key presses, {keys.typed} typed characters")

@@ -23,6 +23,7 @@ from pathlib import Path
 import pytest
 
 from tests import factories
+from tests.browser.conftest import axe_violations
 from tests.files import MINIMAL_PDF
 
 pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
@@ -31,8 +32,17 @@ GUIDE_DIR = os.environ.get("GUIDE_SCREENSHOTS", "")
 TITLE = "“银龄数字课堂”社区助老智能手机培训"
 
 
+# axe (WCAG 2.1 A/AA) findings on every admin page the walk stops at: {step: violations}.
+FOUND: dict[str, list[str]] = {}
+
+
 def shot(page, name: str) -> None:
-    """A picture for the guide (only when asked: GUIDE_SCREENSHOTS)."""
+    """Each step's page is checked with axe; its picture is saved for the guide only when asked (GUIDE_SCREENSHOTS)."""
+    if "/admin/" in page.url:
+        # Messages fade in: judge the colours they end with, not a frame of the fade.
+        page.evaluate("""() => Promise.all(document.getAnimations()
+            .filter(a => a.effect && a.effect.getComputedTiming().iterations !== Infinity).map(a => a.finished))""")
+        FOUND[name] = axe_violations(page)
     if GUIDE_DIR:
         Path(GUIDE_DIR).mkdir(parents=True, exist_ok=True)
         page.screenshot(path=str(Path(GUIDE_DIR) / f"{name}.png"))
@@ -278,6 +288,7 @@ def test_a_campaign_walked_through_by_every_role(page, site, people, settings):
     settings.CASEBOOK = {**settings.CASEBOOK, "COMPILATION_BUILD_ON_CHANGE": True}
 
     campaign = people["campaign"]
+    FOUND.clear()
     sign_in(page, site, people["secretariat"])
     before = state_counts(page, site, campaign)
     assert before["已发布"] == 0 and sum(before.values()) == 0
@@ -295,6 +306,10 @@ def test_a_campaign_walked_through_by_every_role(page, site, people, settings):
 
     after = state_counts(page, site, campaign)
     assert after["已发布"] == 1 and sum(after.values()) == 1
+
+    assert len(FOUND) >= 25, sorted(FOUND)
+    failures = [f"{step}: {line}" for step, lines in FOUND.items() for line in lines]
+    assert not failures, "\n".join(failures)
 
     # On the public site, with its cover, and in the campaign's compilation.
     page.context.clear_cookies()

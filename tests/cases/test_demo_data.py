@@ -152,22 +152,14 @@ def test_renditions_are_skipped_inside_the_loaders_block(campaign, django_captur
     assert Rendition.objects.count() > 0
 
 
-def test_compilation_is_built_once_per_campaign_inside_the_loaders_block(campaign, caplog, settings,
-                                                                           django_capture_on_commit_callbacks):
-    """The loader runs in `effects.deferred("compilation.request_build")`: a campaign's
-    compilation is built once when the block ends, not after each published case (the full
-    demo rebuilt a growing PDF 144 times, issue 16)."""
-    import logging
-
-    from cases import effects
-    from tests.workflow_paths import bring_to
+def test_as_make_demo_runs_it_the_published_campaign_has_its_compilation_ready(settings):
+    """With builds on change (dev and production) the load builds each book at its end, not
+    after each publication (quadratic); the first visitor finds it ready."""
+    from website.compilation.models import Compilation, CompilationState
 
     settings.CASEBOOK = {**settings.CASEBOOK, "COMPILATION_BUILD_ON_CHANGE": True}
-    caplog.set_level(logging.INFO, logger="website.compilation.tasks")
-    with effects.deferred("compilation.request_build"):
-        with django_capture_on_commit_callbacks(execute=True):
-            bring_to("published", campaign=campaign, region_code="440100")
-            bring_to("published", campaign=campaign, region_code="440300")
-        assert "built:" not in caplog.text
-    builds = [r.getMessage() for r in caplog.records if "built:" in r.getMessage()]
-    assert len(builds) == 1 and "2 case(s)" in builds[0]
+    load("--cases", "3")
+    finished = Campaign.objects.get(slug=demo_campaigns.FINISHED_SLUG)
+    book = Compilation.objects.get(campaign=finished)
+    published = Case.objects.filter(campaign=finished, status=CaseStatus.PUBLISHED).count()
+    assert book.state == CompilationState.READY and book.case_count == published >= 1 and book.has_file

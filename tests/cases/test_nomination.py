@@ -65,7 +65,6 @@ def test_other_province_does_not_use_the_quota():
     assert Case.objects.filter(status="recommended").count() == 2
 
 
-@pytest.mark.postgres
 @pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_quota_holds_under_ten_concurrent_recommendations():
     campaign = CampaignFactory(default_quota=3)

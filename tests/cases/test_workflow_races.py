@@ -1,4 +1,5 @@
-"""Two people acting on one case at once: exactly one wins (row lock), on PostgreSQL."""
+"""Two people acting on one case at once: exactly one wins (a row lock on PostgreSQL, the write
+lock of an IMMEDIATE transaction on SQLite: config/settings/base.py)."""
 
 import threading
 
@@ -11,7 +12,7 @@ from tests import factories
 from tests.factories import CampaignFactory
 from tests.workflow_paths import bring_to
 
-pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
+pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
 
 
 def test_twenty_threads_one_transition_exactly_one_wins():

@@ -10,6 +10,7 @@ from unittest import mock
 
 import pytest
 
+from search import es_synonyms
 from search.backends.elasticsearch import ElasticsearchBackend, merge_marks
 from search.backends.es_index import versioned_name
 from search.documents import FACET_SIZE, CaseSearch, document_class, index_settings, related_query, text_query
@@ -40,8 +41,15 @@ def test_default_mapping_uses_the_cjk_analyzer_and_keyword_facets():
 
 @pytest.mark.parametrize(("name", "search_analyzer"), [("smartcn", "smartcn"), ("ik_max_word", "ik_smart")])
 def test_plugin_analyzers_keep_bigrams_for_fragments(name, search_analyzer):
+    from elasticsearch.dsl import Index
+
     props = mapping(name)
-    assert props["title"]["analyzer"] == name and props["title"]["search_analyzer"] == search_analyzer
+    # At search time: the plugin's search tokenizer, then the synonym dictionary (es_synonyms).
+    assert props["title"]["analyzer"] == name and props["title"]["search_analyzer"] == f"casebook_search_{name}"
+    index = Index("casebook-cases-1")
+    index.document(document_class(name))
+    assert index.to_dict()["settings"]["analysis"]["analyzer"][f"casebook_search_{name}"]["tokenizer"] == (
+        "smartcn_tokenizer" if search_analyzer == "smartcn" else search_analyzer)
     assert props["body"]["fields"]["bigrams"]["analyzer"] == "cjk_fragments"
 
 
@@ -51,13 +59,19 @@ def test_index_body_defines_the_custom_analyzers():
     index = Index("casebook-cases-1")
     index.settings(**index_settings())
     index.document(document_class("cjk"))
-    analysis = index.to_dict()["settings"]["analysis"]["analyzer"]
+    settings = index.to_dict()["settings"]["analysis"]
+    analysis = settings["analyzer"]
     assert analysis["cjk_chars"]["tokenizer"] == "standard"
     assert "cjk_width" in analysis["cjk_chars"]["filter"]
     # The built-in `cjk` analyzer drops English stop words ("IT培训" would lose "it"): ours keeps them.
     assert analysis["cjk_fragments"]["filter"] == ["cjk_width", "lowercase", "cjk_bigram"]
     # Completion keeps digits and Latin letters ("2025年…", "5G…"): one keyword token.
     assert analysis["suggest_plain"]["tokenizer"] == "keyword"
+    # At search time the same chain, then the synonym set, updateable: edited without a reindex.
+    assert analysis["casebook_search_cjk"]["filter"] == ["cjk_width", "lowercase", "cjk_bigram", "casebook_synonyms"]
+    assert settings["filter"]["casebook_synonyms"] == {
+        "type": "synonym_graph", "synonyms_set": es_synonyms.set_name(), "updateable": True}
+    assert mapping("cjk")["title"]["search_analyzer"] == "casebook_search_cjk"
 
 
 def test_search_body_has_text_as_a_value_aggregations_filters_and_highlight():
@@ -189,3 +203,27 @@ def test_search_response_becomes_results(es_on, settings):
     assert results.backend == "elasticsearch" and results.total == 1 and results.hits[0].case_id == 5
     assert results.hits[0].highlight["title"] == "<mark>老年人</mark>课堂"
     assert [(f.value, f.label, f.count) for f in results.facets["province"]] == [("440000", "广东省", 1)]
+
+
+@pytest.mark.django_db
+def test_a_new_index_finds_the_synonym_set_written_first_and_an_edit_replaces_it(es_on, settings):
+    """The set the search analyzer names is written from the dictionary before the index that
+    uses it, and again after an edit in the admin (on commit): no reindex."""
+    from django.test import TestCase
+
+    from search import synonym_edits
+    from search.backends import es_index
+    from search.models import SynonymGroup
+    from tests import factories
+
+    backend = ElasticsearchBackend()
+    es_index.create(backend.es, versioned_name(settings.SEARCH_ES_INDEX), "cjk")
+    paths = [r["path"] for r in es_on.state["requests"] if r["method"] == "PUT"]
+    assert paths[0] == f"/_synonyms/{es_synonyms.set_name()}" and paths[1].startswith(f"/{settings.SEARCH_ES_INDEX}-")
+    rules = es_on.state["synonyms"][es_synonyms.set_name()]
+    assert len(rules) >= 150
+    assert {"id": "r1", "synonyms": "老年人, 老人, 长者, 老年群体, 银发族, 银发群体, 老年朋友"} in rules
+    assert any(r["synonyms"].startswith("菜农, 果农") and " => 菜农, 果农" in r["synonyms"] for r in rules)
+    with TestCase.captureOnCommitCallbacks(execute=True):
+        synonym_edits.save_group(SynonymGroup(terms="兵哥哥、退役军人"), by=factories.secretariat(username="es-syn"))
+    assert {"id": f"r{len(rules) + 1}", "synonyms": "兵哥哥, 退役军人"} in es_on.state["synonyms"][es_synonyms.set_name()]

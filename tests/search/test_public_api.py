@@ -22,8 +22,8 @@ from .test_indexing import CLOSED_PORT
 pytestmark = [pytest.mark.django_db, pytest.mark.urls("tests.search.urls")]
 API = "/api/v1"
 RESULT_KEYS = {"id", "title", "summary", "region", "province", "campaign", "tier", "scenarios", "task_area",
-               "key_groups", "published_at", "url", "highlight"}
-DETAIL_KEYS = RESULT_KEYS - {"highlight"} | {
+               "key_groups", "published_at", "url", "highlight", "missing"}
+DETAIL_KEYS = RESULT_KEYS - {"highlight", "missing"} | {
     "organisation", "organisation_type", "period_start", "period_end", "special_project", "background",
     "approach", "outcomes", "lessons", "replicability", "indicators", "images", "attachments", "adoptions",
     "status", "notice_ends",
@@ -44,7 +44,9 @@ def chinese_400(response, field: str) -> dict:
 
 def test_list_envelope_facets_and_result_shape(anon, db_corpus):
     body = anon.get(f"{API}/cases", {"q": "老年人"}).json()
-    assert set(body) == {"count", "page", "page_size", "results", "facets", "backend"}
+    assert set(body) == {"count", "page", "page_size", "results", "facets", "backend",
+                         "corrected_query", "suggested_query", "missing_words"}
+    assert body["corrected_query"] == body["suggested_query"] == "" and body["missing_words"] == []
     assert body["count"] == 2 and body["page"] == 1 and body["page_size"] == 20 and body["backend"] == "database"
     assert set(body["facets"]) == {"province", "scenario", "task", "group", "campaign", "tier", "year"}
     assert {"value": "440000", "label": "广东省", "count": 2} in body["facets"]["province"]
@@ -159,5 +161,7 @@ def test_schema_of_the_public_endpoints_has_no_warnings():
     assert not GENERATOR_STATS, [*GENERATOR_STATS._warn_cache, *GENERATOR_STATS._error_cache]
     listing = schema["paths"]["/api/v1/cases"]["get"]
     assert {p["name"] for p in listing["parameters"]} >= {"q", "province", "scenario", "task", "group", "campaign",
-                                                          "tier", "year", "sort", "page", "page_size"}
+                                                          "tier", "year", "sort", "page", "page_size", "correct"}
     assert "PublicCaseDetail" in schema["components"]["schemas"]
+    envelope = schema["components"]["schemas"]["CaseSearchResponse"]["properties"]
+    assert {"corrected_query", "suggested_query", "missing_words"} <= set(envelope)

@@ -81,6 +81,7 @@ class Cluster:
         self.state = state
         self.indexes: dict = state["indexes"]
         self.aliases: dict = state["aliases"]
+        self.synonym_sets: dict = state.setdefault("synonyms", {})
 
     def resolve(self, name: str) -> list[str]:
         names = []
@@ -103,6 +104,14 @@ class Cluster:
             return self.bulk(raw, query, segs[0] if len(segs) == 2 else None)
         if segs[:1] == ["_alias"]:
             return self.get_alias(segs[1], method)
+        if segs[:1] == ["_synonyms"] and len(segs) == 2:  # a managed synonym set (search/es_synonyms.py)
+            if method == "PUT":
+                created = segs[1] not in self.synonym_sets
+                self.synonym_sets[segs[1]] = body["synonyms_set"]
+                return 200, {"result": "created" if created else "updated", "reload_analyzers_details": {}}
+            if segs[1] in self.synonym_sets:
+                return 200, {"count": len(self.synonym_sets[segs[1]]), "synonyms_set": self.synonym_sets[segs[1]]}
+            return _error("resource_not_found_exception", f"synonym set [{segs[1]}] not found", 404)
         if path == "/_aliases":
             return self.update_aliases(body["actions"])
         if path.startswith("/_search/scroll"):

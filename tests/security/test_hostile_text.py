@@ -106,12 +106,12 @@ def test_a_hostile_query_is_echoed_escaped(client, published):
         assert "<script>alert" not in html and 'onfocus="alert(1)"' not in html
 
 
-def test_rss_is_well_formed_and_its_description_is_html_escaped(client, published):
+def test_rss_is_well_formed_and_its_title_and_description_are_html_escaped(client, published):
     response = client.get("/feeds/cases.xml")
     assert response.status_code == 200
     item = ET.fromstring(response.content).find("channel/item")  # noqa: S314 (our own feed)
-    assert item.findtext("title") == published.title
-    # A reader treats the description as HTML: it must decode to the text, not to markup.
+    # A reader treats the title and the description as HTML: they must decode to the text, not markup.
+    assert "<" in published.title and item.findtext("title") == escape(published.title)
     assert item.findtext("description") == escape(published.summary)
 
 

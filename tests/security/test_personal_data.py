@@ -171,6 +171,7 @@ def site_urls(seeded) -> dict[str, list[str]]:
         "website:notices": ["/notices/"],
         "website:notice": [f"/notices/{c['in_notice'].pk}/"],
         "website:objection_received": [],  # fetched after an objection, below
+        "website:objection_lookup": ["/notices/lookup/"],  # its answer to a lookup: below
         "website:display": [],  # a redirect with cookies, no content
         "opendata:cases_csv": ["/cases.csv", "/cases.csv?q=郑秀英"],
         "opendata:feed": ["/feeds/cases.xml"],
@@ -215,6 +216,16 @@ def test_the_objection_confirmation_shows_only_the_reference(client, seeded):
     assert not leaks(html) and "卫东升" not in html and "13812340009" not in html and "weidongsheng" not in html
 
 
+def test_the_objection_lookup_shows_the_ruling_and_nothing_of_the_objector(client, seeded):
+    ruled = seeded["objections"][1]
+    response = client.post("/notices/lookup/", {"reference": ruled.reference, "phone_last4": ruled.phone[-4:]})
+    html = response.content.decode()
+    assert response.status_code == 200 and "经核查，数据有台账支撑。" in html
+    assert not leaks(html), leaks(html)
+    assert ruled.name not in html and ruled.email not in html and ruled.phone not in html
+    assert "身份证号" not in html  # the reason, which quotes the objector, is not shown
+
+
 # --- the public API ---------------------------------------------------------------------
 
 SIGNED_IN_ONLY = {
@@ -222,9 +233,9 @@ SIGNED_IN_ONLY = {
     "api-submission-attachments", "api-submission-attachment", "api-transitions", "api-transition",
     "api-history", "api-submission-scores", "api-submission-objections", "api-campaign-ranking",
     "api-campaign-assignments", "api-campaign-notice", "api-campaign-publish", "api-objection-ruling",
-    "api-reviews", "api-review", "api-review-conflict", "api-case-adoptions",
+    "api-reviews", "api-review", "api-review-conflict", "api-case-adoptions", "api-submission-similarity",
 }
-POST_ONLY = {"api-token", "api-case-objections"}
+POST_ONLY = {"api-token", "api-case-objections", "api-similarity-self-check"}
 
 
 def public_api_urls(seeded) -> dict[str, list[str]]:

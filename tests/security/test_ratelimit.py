@@ -29,6 +29,9 @@ def test_the_defaults_are_the_documented_ones():
     assert (by_name["search"]["limit"], by_name["search"]["window"]) == (120, 60)
     assert (by_name["objections"]["limit"], by_name["objections"]["window"]) == (5, 3600)
     assert by_name["signin"]["methods"] == ["POST"] and base.RATE_LIMITS_ENABLED is True
+    assert (by_name["password_reset"]["limit"], by_name["password_reset"]["window"]) == (10, 3600)
+    per_account = {r["name"]: (r["limit"], r["window"]) for r in base.ACCOUNT_RATE_LIMITS}
+    assert per_account == {"password_reset_email": (3, 3600), "adoption_reports": (20, 86400)}
 
 
 def test_api_search_gets_429_in_chinese_json_past_the_limit(settings):
@@ -133,3 +136,46 @@ def test_old_counters_are_cleaned_up_on_a_timer_not_by_chance(monkeypatch):
     ratelimit.hit(rule, "10.0.0.1", now=T0 + 1)
     assert not RateCounter.objects.filter(bucket="search|10.0.0.9").exists()
     assert ratelimit._next_cleanup == T0 + 1 + ratelimit.CLEANUP_INTERVAL
+
+
+def test_the_csv_export_shares_the_search_budget(settings):
+    """/cases.csv runs the same search over up to 10,000 rows (issue 14 §8)."""
+    settings.RATE_LIMITS = rules(search=3)
+    client = Client(REMOTE_ADDR="10.1.1.9")
+    assert client.get("/cases.csv").status_code != 429
+    assert client.get("/api/v1/cases").status_code != 429
+    assert client.get("/cases.csv").status_code != 429
+    response = client.get("/cases.csv")
+    assert response.status_code == 429 and chinese(response.content.decode())
+    assert client.get("/api/v1/cases").status_code == 429
+
+
+def test_password_reset_requests_are_limited_per_address(settings, mailoutbox):
+    from tests import factories
+
+    factories.submitter(username="forgetful", email="forgetful@example.cn")
+    settings.RATE_LIMITS = rules(password_reset=2)
+    client = Client(REMOTE_ADDR="10.1.1.10")
+    for _ in range(2):
+        assert client.post("/admin/password_reset/", {"email": "forgetful@example.cn"}).status_code == 302
+    response = client.post("/admin/password_reset/", {"email": "nobody@example.cn"})
+    assert response.status_code == 429 and "请求过于频繁" in response.content.decode()
+    assert len(mailoutbox) == 2
+    assert client.get("/admin/password_reset/").status_code == 200  # showing the form is not limited
+
+
+def test_password_reset_emails_are_limited_per_account_with_the_same_answer(settings, mailoutbox):
+    from tests import factories
+
+    factories.submitter(username="forgetful", email="forgetful@example.cn")
+    settings.ACCOUNT_RATE_LIMITS = [{"name": "password_reset_email", "limit": 2, "window": 3600}]
+
+    def ask(email: str, n: int):
+        response = Client(REMOTE_ADDR=f"10.3.3.{n}").post("/admin/password_reset/", {"email": email})
+        return response.status_code, response["Location"]
+
+    answers = [ask("forgetful@example.cn", n) for n in range(5)]  # five addresses, one account
+    assert len(mailoutbox) == 2
+    assert set(answers) == {ask("nobody@example.cn", 9)} == {(302, "/admin/password_reset/done/")}
+    [event] = AuditEvent.objects.filter(action="rate.limited")
+    assert event.details["rule"] == "password_reset_email"

@@ -94,3 +94,12 @@ def test_submitter_self_checks_its_draft(make_case):
     result = client.post(f"/admin/similarity/{draft.pk}/self-check/").content.decode()
     assert texts.SOURCE_TITLE in result and "<mark" in result
     assert not Report.objects.filter(case=draft).exists()
+
+
+def test_the_recommender_sees_the_figures_on_its_nomination_page(make_case, campaign):
+    make_case("published", texts.source_fields(), region="330100", organisation="杭州市某街道办事处")
+    copy = make_case("submitted", texts.disguised_copy_fields())
+    client = signed_in(factories.recommender("440000", username="rec-440000"))
+
+    page = client.get(f"/admin/nomination/{campaign.pk}/{copy.category_id}/").content.decode()
+    assert f"/admin/similarity/{copy.pk}/" in page and "提示" in page

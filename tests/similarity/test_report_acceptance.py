@@ -85,3 +85,33 @@ def test_other_units_drafts_are_no_source_but_the_same_units_are(make_case):
     again = make_case("submitted", texts.ORIGINAL_FIELDS, organisation="越秀区委网信办")
     top = report_of(again).sources.first()
     assert top.case_id == own.pk and top.same_organisation and top.ratio > 0.9
+
+
+def test_a_resubmission_gets_a_report_of_its_own_version(make_case, django_capture_on_commit_callbacks):
+    from cases import workflow
+    from tests import factories
+
+    case = make_case("submitted", texts.ORIGINAL_FIELDS)
+    recommender = factories.recommender("440000", username="rec-440000")
+    submitter = factories.submitter("440100", username="sub-440100")
+    with django_capture_on_commit_callbacks(execute=True):
+        workflow.transition(case=case, name="return_for_revision", by=recommender, reason="请补充成效数据")
+        workflow.transition(case=case, name="submit", by=submitter)
+    assert list(Report.objects.filter(case=case).order_by("pk").values_list("version", "status")) == [
+        (1, "ready"), (2, "ready")
+    ]
+
+
+def test_editing_a_case_updates_its_fingerprints_after_commit(make_case, django_capture_on_commit_callbacks):
+    from cases import editing
+    from similarity.models import Fingerprint, IndexedCase
+    from tests import factories
+
+    draft = make_case("draft", texts.ORIGINAL_FIELDS)
+    before = set(Fingerprint.objects.filter(case=draft).values_list("hash", flat=True))
+    digest = IndexedCase.objects.get(case=draft).digest
+    with django_capture_on_commit_callbacks(execute=True):
+        editing.update_case(case=draft, by=factories.submitter("440100", username="sub-440100"),
+                            data={"approach": texts.paragraphs_text(texts.PARAGRAPHS)})
+    after = set(Fingerprint.objects.filter(case=draft).values_list("hash", flat=True))
+    assert IndexedCase.objects.get(case=draft).digest != digest and after != before and after - before

@@ -243,3 +243,23 @@ def test_a_correction_to_a_published_case_rebuilds_the_book(client, campaign, ma
     assert Compilation.objects.get(campaign=campaign).state == CompilationState.READY
     text, _fonts, _pages = _pdf(client.get(_url(campaign)))
     assert "更正后的案例名称" in _flat(text) and "更正前" not in _flat(text)
+
+
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+def test_a_batch_publication_builds_the_book_once(campaign, caplog):
+    """Immediate backend: the secretariat's 批量发布 of three cases renders one book, not three
+    (each case commits on its own, as in production: hence a transactional test)."""
+    from django.utils import timezone
+
+    from cases import notice
+    from cases.models import Case
+    from tests.workflow_paths import bring_to
+
+    noticed = [bring_to("in_notice", campaign=campaign, region_code=code, title=f"批量发布的案例{code}")
+               for code in ("440100", "330100", "420100")]
+    Case.objects.filter(pk__in=[c.pk for c in noticed]).update(notice_ends=timezone.now() - timezone.timedelta(seconds=1))
+    caplog.set_level("INFO", logger="website.compilation.tasks")
+    report = notice.publish_batch(campaign=campaign, by=factories.secretariat(username="batch-sec"))
+    assert len(report.done) == 3
+    assert [r.getMessage() for r in caplog.records if "built:" in r.getMessage()] == [
+        f"compilation of {campaign.slug} built: 3 case(s), {Compilation.objects.get(campaign=campaign).size} bytes"]

@@ -25,11 +25,11 @@ from cases.models import Case, CaseIndicator
 from cases.permissions import PUBLIC_STATES
 from cases.taxonomies import KeyGroup, OrganisationType, Scenario, SpecialProject, TaskArea, label_of
 from search.facets import check_codes
+from search.params import query_from_params
 from search.query import MAX_DEPTH, MAX_PAGE_SIZE, QueryError
 from search.service import search_cases
 
 from ..http import cache_public
-from .filters import search_query
 
 MAX_ROWS = MAX_DEPTH  # 10,000: as deep as the search goes
 BATCH = MAX_PAGE_SIZE
@@ -126,7 +126,7 @@ def content_disposition(filename: str, fallback: str, *, inline: bool = False) -
 @require_GET
 def cases_csv(request):
     try:
-        query = search_query(request.GET, page_size=BATCH)
+        query = query_from_params(request.GET, page_size=BATCH, paged=False)
         check_codes(query)  # a typo in a filter is a 400, not a broken download
     except QueryError as exc:
         response = HttpResponse(exc.message, status=400, content_type="text/plain; charset=utf-8")

@@ -147,12 +147,18 @@ def result_item(hit: dict) -> str:
         published = format_html('<span>{} <time datetime="{}">{}</time></span>', gettext("发布于"),
                                 dateformat.format(local, "c"), formats.date_format(local, "Y年n月j日"))
     snippet = hit["text_html"] or Truncator(case.summary).chars(120)
+    missing = ""
+    if hit.get("missing"):
+        # A partial match: the query's words this case lacks, struck through (as search engines show them).
+        words = format_html_join(" ", "<s>{}</s>", ((w,) for w in hit["missing"]))
+        missing = format_html('\n<p class="missing">{}{}</p>', gettext("缺少："), words)
     return format_html(
         '<li class="result">\n<article aria-labelledby="r-{pk}">\n{media}\n<div class="result-body">\n'
         '<h3 id="r-{pk}"><a href="{url}">{title}</a></h3>\n<p class="meta">\n{tier}\n<span>{place}</span>\n'
-        '<span>{year}{year_unit}</span>\n{published}\n</p>\n<p class="snippet">{snippet}</p>\n</div>\n</article>\n</li>',
+        '<span>{year}{year_unit}</span>\n{published}\n</p>\n<p class="snippet">{snippet}</p>{missing}\n</div>\n</article>\n</li>',
         pk=case.pk, media=media, url=reverse("website:case", args=[case.pk]), title=hit["title_html"] or case.title,
         tier=tier, place=place, year=case.campaign.year, year_unit=gettext("年"), published=published, snippet=snippet,
+        missing=missing,
     )
 
 

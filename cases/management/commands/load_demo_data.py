@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import io
 import logging
 from contextlib import contextmanager
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError
 
 from cases.demo import loader
@@ -52,6 +55,9 @@ class Command(BaseCommand):
             raise CommandError("演示密码不符合密码规则：" + "".join(exc.messages)) from None
         except loader.DemoDataError as exc:
             raise CommandError(str(exc)) from None
+        if settings.CASEBOOK.get("COMPILATION_BUILD_ON_CHANGE", True):
+            # What the publications would have done one by one: each campaign's 汇编, once.
+            call_command("build_compilations", stdout=self.stdout if verbosity > 0 else io.StringIO())
         labels = dict(CaseStatus.choices)
         for slug, counts in summary.by_state.items():
             states = "，".join(f"{labels.get(s, s)} {n}" for s, n in sorted(counts.items()))

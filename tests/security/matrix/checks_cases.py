@@ -98,7 +98,7 @@ COVERS = {
     "admin/similarity/<int:pk>/": "/admin/similarity/{pk}/",
     "admin/similarity/<int:pk>/report.pdf": "/admin/similarity/{pk}/report.pdf",
     "admin/similarity/<int:pk>/self-check/": "/admin/similarity/{pk}/self-check/",
-    "api/v1/cases/<case_id:pk>": "/api/v1/cases/{pk}",
+    "api/v1/cases/<id:pk>": "/api/v1/cases/{pk}",
     "api/v1/cases/<id:pk>/objections": "(POST: checks_writes)",
     "api/v1/cases/<id:pk>/adoptions": "(POST: checks_writes)",
     "admin/cases/inspect/<int:pk>/": "/admin/cases/inspect/{pk}/",

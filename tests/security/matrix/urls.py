@@ -64,7 +64,7 @@ OBJECT_ROUTES: dict[str, str] = {
     "api/v1/campaigns/<str:slug>/notice": "campaign",
     "api/v1/campaigns/<str:slug>/publish": "campaign",
     # API, public
-    "api/v1/cases/<case_id:pk>": CASE,
+    "api/v1/cases/<id:pk>": CASE,
     "api/v1/cases/<id:pk>/objections": CASE,
     "api/v1/cases/<id:pk>/adoptions": CASE,
     # admin: cases
@@ -180,7 +180,7 @@ WAGTAIL_RULES: list[tuple[str, str]] = [
     (r"^admin/(images|documents)/", WAGTAIL_MEDIA),
     (r"^admin/api/main/\^(images|documents)/", WAGTAIL_MEDIA),
     (r"^admin/(api/main/\^pages|pages|bulk|collections|workflows|reports|forms|redirects|settings|sites|"
-     r"users|groups|snippets|embeds)/", WAGTAIL_STAFF),
+     r"users|groups|snippets|embeds|synonyms)/", WAGTAIL_STAFF),
 ]
 
 
