@@ -104,7 +104,7 @@ def latin_words(html: str, *, data: tuple[str, ...] = ()) -> list[tuple[str, str
     found = []
     for where, text in items:
         cleaned = text
-        for value in sorted(data, key=len, reverse=True):
+        for value in sorted({d for d in data if d}, key=len, reverse=True):
             cleaned = cleaned.replace(value, " ")
         words = [w for w in WORD.findall(NOT_WORDS.sub(" ", cleaned)) if w not in ALLOWED]
         if words:
