@@ -131,4 +131,4 @@ class AdoptionView(StaffOnlyMixin, AdminPage):
         except WorkflowError as exc:
             return self.refused(exc)
         messages.success(self.request, done)
-        return self.redirect_here()
+        return HttpResponseRedirect(safe_next(self.request, self.request.get_full_path()))
