@@ -22,6 +22,8 @@ ACCESS_DENIED = "access.denied"
 RATE_LIMITED = "rate.limited"
 AUDIT_PURGE = "audit.purge"
 SEARCH_SYNONYMS = "search.synonyms"
+ADOPTION_HIDDEN = "adoption.hidden"
+ADOPTION_UNHIDDEN = "adoption.unhidden"
 
 LABELS = {
     LOGIN_SUCCESS: _("登录成功"),
@@ -44,6 +46,8 @@ LABELS = {
     RATE_LIMITED: _("请求频率超限"),
     AUDIT_PURGE: _("清理过期审计日志"),
     SEARCH_SYNONYMS: _("修改检索同义词"),
+    ADOPTION_HIDDEN: _("隐藏借鉴报告"),
+    ADOPTION_UNHIDDEN: _("恢复借鉴报告"),
 }
 
 

@@ -10,7 +10,9 @@ from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+import audit
 from accounts.roles import Role
+from audit.actions import ADOPTION_HIDDEN, ADOPTION_UNHIDDEN
 from security import ratelimit
 
 from . import permissions
@@ -80,13 +82,49 @@ def _report(case: Case, by, since, summary: str, results: str) -> Adoption:
 
 
 def hide_adoption(*, adoption_id: int, by, reason: str) -> Adoption:
+    """Hide a report from the public (spam, untrue, duplicate): the secretariat only, with a reason.
+
+    The reason stays on the report and in the audit log; saving renews the case page's cache token
+    (website/case_page.py), so the public page and the API drop the report at once.
+    """
     if not permissions.is_staff_role(by):
         raise Forbidden(_("只有组织方可以隐藏借鉴报告。"))
-    adoption = Adoption.objects.filter(pk=adoption_id).first()
+    reason = (reason or "").strip()
+    if not reason:
+        raise ValidationError({"reason": [_("请填写隐藏原因。")]})
+    if len(reason) > 200:
+        raise ValidationError({"reason": [_("隐藏原因不能超过 200 字。")]})
+    with transaction.atomic():
+        adoption = _locked(adoption_id)
+        if adoption.hidden:
+            raise InvalidState(_("该借鉴报告已隐藏。"))
+        adoption.hidden, adoption.hidden_reason = True, reason
+        adoption.save(update_fields=["hidden", "hidden_reason"])
+        audit.record(ADOPTION_HIDDEN, user=by, obj=adoption, details={"case": adoption.case_id, "reason": reason})
+    return adoption
+
+
+def unhide_adoption(*, adoption_id: int, by) -> Adoption:
+    """Show a hidden report again (恢复公开). Refused while the region has another live report on the
+    case: one live report per case and region (the database constraint says so too)."""
+    if not permissions.is_staff_role(by):
+        raise Forbidden(_("只有组织方可以恢复借鉴报告。"))
+    with transaction.atomic():
+        adoption = _locked(adoption_id)
+        if not adoption.hidden:
+            raise InvalidState(_("该借鉴报告已是公开状态。"))
+        if Adoption.objects.filter(case_id=adoption.case_id, region_id=adoption.region_id, hidden=False).exists():
+            raise InvalidState(_("该地区已重新报告了这个案例的借鉴情况，不能再恢复这份旧报告。"))
+        adoption.hidden, adoption.hidden_reason = False, ""
+        adoption.save(update_fields=["hidden", "hidden_reason"])
+        audit.record(ADOPTION_UNHIDDEN, user=by, obj=adoption, details={"case": adoption.case_id})
+    return adoption
+
+
+def _locked(adoption_id: int) -> Adoption:
+    adoption = Adoption.objects.select_for_update().filter(pk=adoption_id).first()
     if adoption is None:
         raise NotFound(_("未找到该借鉴报告。"))
-    adoption.hidden, adoption.hidden_reason = True, (reason or "").strip()[:200]
-    adoption.save(update_fields=["hidden", "hidden_reason"])
     return adoption
 
 

@@ -83,6 +83,7 @@ def register_working_urls():
         path("nomination/", include((working_urls.nomination_urls, "nomination"), namespace="nomination")),
         path("desk/", include((working_urls.desk_urls, "desk"), namespace="desk")),
         path("reviews/", include((working_urls.review_urls, "reviews"), namespace="reviews")),
+        path("adoptions/", include((working_urls.adoption_urls, "adoptions"), namespace="adoptions")),
     ]
 
 
@@ -115,5 +116,13 @@ def register_reviews_menu_item():
 def register_desk_menu_item():
     return RoleMenuItem(
         _("活动工作台"), reverse("desk:index"), name="desk", icon_name="tasks", order=125,
+        shown_to=permissions.is_staff_role,
+    )
+
+
+@hooks.register("register_admin_menu_item")
+def register_adoptions_menu_item():
+    return RoleMenuItem(
+        _("借鉴报告"), reverse("adoptions:index"), name="adoptions", icon_name="list-ul", order=127,
         shown_to=permissions.is_staff_role,
     )

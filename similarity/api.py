@@ -1,4 +1,4 @@
-"""/api/v1/submissions/{id}/similarity and /api/v1/similarity/self-check (API.md "similarity").
+"""/api/v1/submissions/{id}/similarity and /api/v1/similarity/self-check (docs/similarity.md, docs/api.md).
 
 Order of answers as everywhere in the API: 401, 404 (unknown or not visible), 403 (this role
 may not), 400/409. The services and `cases.permissions` decide; these views only translate.

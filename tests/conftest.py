@@ -40,3 +40,15 @@ def pytest_collection_modifyitems(config, items):
 
 
 __all__ = ["connection"]
+
+
+def pytest_unconfigure(config):
+    """Django deletes the SQLite test database file but not its WAL sidecars (config/settings/test.py)."""
+    from pathlib import Path
+
+    if not settings.configured or not settings.DATABASES["default"]["ENGINE"].endswith("sqlite3"):
+        return
+    name = str(settings.DATABASES["default"].get("TEST", {}).get("NAME") or "")
+    if name and not Path(name).exists():
+        for suffix in ("-wal", "-shm"):
+            Path(name + suffix).unlink(missing_ok=True)

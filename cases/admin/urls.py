@@ -1,8 +1,8 @@
-"""Admin URLs of the working pages: 推荐 (recommenders), 活动工作台 (secretariat), 我的评审 (reviewers)."""
+"""Admin URLs of the working pages: 推荐 (recommenders), 活动工作台 and 借鉴报告 (secretariat), 我的评审 (reviewers)."""
 
 from django.urls import path
 
-from . import campaign_dashboard, nomination_views, objection_views, review_views, selection_views
+from . import adoption_views, campaign_dashboard, nomination_views, objection_views, review_views, selection_views
 
 nomination_urls = [
     path("", nomination_views.NominationIndexView.as_view(), name="index"),
@@ -29,4 +29,9 @@ desk_urls = [
 review_urls = [
     path("", review_views.MyReviewsView.as_view(), name="index"),
     path("<int:pk>/", review_views.ScoreView.as_view(), name="score"),
+]
+
+adoption_urls = [
+    path("", adoption_views.AdoptionListView.as_view(), name="index"),
+    path("<int:pk>/", adoption_views.AdoptionView.as_view(), name="report"),
 ]

@@ -71,6 +71,28 @@ def test_disabling_revokes_tokens_and_enabling_does_not_bring_them_back(user):
     assert not still_works(api)
 
 
+def test_disabling_in_wagtails_bulk_user_action_revokes_tokens_for_good(user):
+    """The bulk action updates the rows without saving them; re-enabling must not revive a token."""
+    api = sign_in(user)
+    admin = Client()
+    admin.force_login(_superuser())
+    url = reverse("wagtail_bulk_action", args=("accounts", "user", "set_active_state")) + f"?id={user.pk}"
+    response = admin.post(url, {"mark_as_active": "False"})
+    assert response.status_code == 302, response.content[:500]
+    user.refresh_from_db()
+    assert not user.is_active and not still_works(api)
+    admin.post(url, {"mark_as_active": "True"})
+    user.refresh_from_db()
+    assert user.is_active
+    assert not still_works(api)
+
+
+def _superuser():
+    from accounts.models import User
+
+    return User.objects.create_superuser("root-bulk", "root-bulk@example.cn", "Root-Bulk-2026!")
+
+
 @pytest.mark.parametrize("change", [{"role": "reviewer", "region": None}, {"region": "440300"}])
 def test_a_role_or_region_change_in_the_account_admin_revokes_tokens(user, change):
     api = sign_in(user)

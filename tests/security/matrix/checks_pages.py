@@ -184,3 +184,25 @@ class PageRouteChecks:
                 op = allowed if allowed == "login" else {200, 302, 405} if allowed == 200 else {404, 405}
                 self.expect(key, f"/admin/accounts/{user.pk}/resend/", op, why=who)
         self.assert_no_problems()
+
+    def test_adoption_moderation(self):
+        """借鉴报告: the secretariat's only; no one else sees a report's page or hides one by POST."""
+        from cases.models import Adoption
+
+        case = self.world.cases[("published", "440100")]
+        report = Adoption.objects.create(case=case, region_id="330100", reported_by=self.world.actors["sub_hz"].user,
+                                         since="2026-03-01", summary="MX借鉴：结合本地社区学校开展智能手机培训。")
+        for key in self.roles():
+            actor = self.world.actors[key]
+            staff = actor.role in oracle.STAFF
+            self.expect(key, "/admin/adoptions/", 200 if staff else "login" if actor.role is None else 404)
+            self.expect(key, f"/admin/adoptions/{report.pk}/", 200 if staff else "login" if actor.role is None else 404)
+            if staff:
+                continue
+            r = self.client_for(key).post(f"/admin/adoptions/{report.pk}/",
+                                          {"operation": "hide", "reason": "MX", "confirmed": "1"})
+            if not self.status_matches(r, "login" if actor.role is None else 404):
+                self.problems.append(f"{key:7} POST /admin/adoptions/{report.pk}/: {r.status_code}")
+        report.refresh_from_db()
+        self.assertFalse(report.hidden)
+        self.assert_no_problems()

@@ -24,6 +24,7 @@ COVERED_ELSEWHERE = {
     "api/v1/reviews/<id:pk>": "PageRouteChecks.test_review_routes",
     "api/v1/reviews/<id:pk>/conflict": "PageRouteChecks.test_review_routes",
     "admin/reviews/<int:pk>/": "PageRouteChecks.test_review_routes",
+    "admin/adoptions/<int:pk>/": "PageRouteChecks.test_adoption_moderation",
     "admin/accounts/<int:pk>/edit/": "PageRouteChecks.test_account_routes",
     "admin/accounts/<int:pk>/<slug:operation>/": "PageRouteChecks.test_account_routes",
     "admin/similarity/<int:pk>/source/<int:source_id>/": "SimilarityChecks.test_similarity_source_pages",
