@@ -68,11 +68,11 @@ def recover_stale_tasks() -> tuple[list[str], list[str]]:
         if task.worker_ids and task.worker_ids[-1] in alive:
             continue
         # Only if no worker claimed it again since we read it (a claim sets a new started_at).
-        same = DBTaskResult.objects.running().filter(pk=task.pk, started_at=task.started_at)
+        same_task = DBTaskResult.objects.running().filter(pk=task.pk, started_at=task.started_at)
         attempts = len(task.worker_ids)
         with transaction.atomic():
             if attempts >= max_attempts():
-                done = same.update(
+                done = same_task.update(
                     status="FAILED", finished_at=Now(), return_value=None,
                     exception_class_path=f"{WorkerLost.__module__}.{WorkerLost.__qualname__}",
                     traceback=f"WorkerLost: the worker running this task died {attempts} times; not retried.\n",
@@ -80,7 +80,7 @@ def recover_stale_tasks() -> tuple[list[str], list[str]]:
                 if done:
                     failed.append(str(task.pk))
                     logger.error("task %s (%s) failed: its worker died %d times", task.pk, task.task_path, attempts)
-            elif same.update(status="READY"):
+            elif same_task.update(status="READY"):
                 requeued.append(str(task.pk))
                 logger.warning("task %s (%s) queued again: its worker %s stopped mid-task",
                                task.pk, task.task_path, task.worker_ids[-1] if task.worker_ids else "?")

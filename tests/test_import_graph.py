@@ -26,6 +26,10 @@ KNOWN_TWO_WAY = {
     ("cases", "search"),
     ("audit", "security"),
     ("cases", "similarity"),  # the admin shows 查重 results; similarity reads cases
+    # security's upload forms and TOTP read cases (content checks, staff roles); the adoption
+    # service throttles reports per account with security.ratelimit (issue 14 §9). To take apart
+    # with part 4: the upload checks and the document hooks belong below or inside cases.
+    ("cases", "security"),
 }
 
 
