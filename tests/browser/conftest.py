@@ -112,6 +112,14 @@ def axe_violations(page) -> list[str]:
     """WCAG 2.1 A and AA violations of the page, one line per rule and element."""
     from axe_playwright_python.sync_playwright import Axe
 
+    # Contrast is judged on what a person sees once the page is still: a tab panel fading in
+    # (Wagtail's tabs) measures as low contrast halfway through (seen in CI). Finite animations
+    # and transitions are waited for; endless ones (spinners) are not.
+    page.wait_for_function(
+        "() => document.getAnimations().every(a => a.playState !== 'running'"
+        " || (a.effect && a.effect.getTiming().iterations === Infinity))",
+        timeout=5000,
+    )
     result = Axe().run(page, options={"runOnly": {"type": "tag", "values": WCAG_TAGS}})
     lines = []
     for violation in result.response["violations"]:
