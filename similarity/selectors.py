@@ -6,6 +6,7 @@ is listed without its id, title, state or its own positions, as "其他省份未
 
 from __future__ import annotations
 
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -102,8 +103,6 @@ def result_view(user, result) -> dict:
 def case_links(user, case: Case) -> list[dict]:
     """The 查重 buttons of a case page: the report (secretariat, the province's recommender) or
     自查 (the submitter, while it can edit the case)."""
-    from django.urls import reverse
-
     links = []
     if case.status != "draft" and permissions.can_view_similarity(user, case):
         report = latest_report(case)

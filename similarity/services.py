@@ -13,7 +13,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from cases import permissions
-from cases.errors import Forbidden, GuardFailed
+from cases.errors import Forbidden, GuardFailed, NotFound
 from cases.models import Case, CaseTransition
 
 from . import corpus, index
@@ -47,8 +47,6 @@ def rerun(*, case_id: int, by) -> Report:
     """The secretariat asks for a new check of a case (e.g. after adding policy texts)."""
     case = permissions.visible_cases(by).filter(pk=case_id).first()
     if case is None:
-        from cases.errors import NotFound
-
         raise NotFound(_("未找到该案例，或您无权查看。"))
     if not permissions.can_rerun_similarity(by):
         raise Forbidden(_("只有组织方可以重新查重。"))

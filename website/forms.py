@@ -11,6 +11,8 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
+from cases.objection_progress import normalise
+
 
 class ServiceErrorsMixin:
     # Shorter names for the error summary where a label is a whole sentence.
@@ -113,8 +115,6 @@ class ObjectionLookupForm(ServiceErrorsMixin, forms.Form):
     )
 
     def clean_phone_last4(self) -> str:
-        from cases.objection_progress import normalise
-
         _reference, digits = normalise("", self.cleaned_data["phone_last4"])
         if not (len(digits) == 4 and digits.isascii() and digits.isdigit()):
             raise ValidationError(_("请填写 4 位数字，即联系电话的最后四位。"))

@@ -21,7 +21,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods
 
-from cases import adoptions, notice
+from cases import adoptions, notice, objection_progress
 from cases.errors import WorkflowError
 from cases.models import Case
 from cases.taxonomies import KeyGroup, Scenario, label_of
@@ -398,8 +398,6 @@ def objection_received(request, pk: int):
 @require_http_methods(["GET", "HEAD", "POST"])
 def objection_lookup(request):
     """异议进度查询: reference number + last four phone digits → status and, once ruled, the ruling."""
-    from cases import objection_progress
-
     form = ObjectionLookupForm(request.POST if request.method == "POST" else None)
     progress, not_found = None, False
     if request.method == "POST" and form.is_valid():
