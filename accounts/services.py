@@ -129,7 +129,7 @@ def manageable_users(actor) -> QuerySet[User]:
     if perms.can_manage_accounts(actor):
         return users
     if perms.role_of(actor) == Role.RECOMMENDER and actor.region_id:
-        return users.filter(role=Role.SUBMITTER, region__province=actor.region.province_id or actor.region_id)
+        return users.filter(role=Role.SUBMITTER, region__province=actor.region.province_code)
     return users.none()
 
 
