@@ -228,7 +228,7 @@ def send_set_password_email(user: User) -> None:
         return
     context = {
         "user": user,
-        "name": user.get_full_name() or user.username,
+        "name": user.get_display_name(),
         "url": set_password_url(user),
         "login_url": settings.WAGTAILADMIN_BASE_URL.rstrip("/") + reverse("wagtailadmin_login"),
         "site_name": settings.WAGTAIL_SITE_NAME,
