@@ -129,7 +129,7 @@ def manageable_users(actor) -> QuerySet[User]:
     if perms.can_manage_accounts(actor):
         return users
     if perms.role_of(actor) == Role.RECOMMENDER and actor.region_id:
-        return users.filter(role=Role.SUBMITTER, region__province=actor.region.province_id or actor.region_id)
+        return users.filter(role=Role.SUBMITTER, region__province=actor.region.province_code)
     return users.none()
 
 
@@ -228,7 +228,7 @@ def send_set_password_email(user: User) -> None:
         return
     context = {
         "user": user,
-        "name": user.get_full_name() or user.username,
+        "name": user.get_display_name(),
         "url": set_password_url(user),
         "login_url": settings.WAGTAILADMIN_BASE_URL.rstrip("/") + reverse("wagtailadmin_login"),
         "site_name": settings.WAGTAIL_SITE_NAME,

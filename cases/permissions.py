@@ -1,6 +1,7 @@
 """Who may see and do what (docs/domain.md §3): the one place that answers it.
 
-Querysets, admin views, the API, file serving and (later) the search index all ask here.
+Querysets, admin views, the API, file serving, the 查重 pages and the search index (which
+cases are public: `PUBLIC_STATES`) all ask here.
 Invisible objects are reported as missing (404) by callers, never as forbidden.
 """
 
@@ -55,7 +56,7 @@ def region_in_scope(user, region: Region) -> bool:
     if own is None:
         return False
     if own.level == RegionLevel.PROVINCE:
-        return (region.province_id or region.code) == own.code
+        return region.province_code == own.code
     if own.level == RegionLevel.PREFECTURE:
         return region.code == own.code or region.prefecture_id == own.code
     return region.code == own.code
