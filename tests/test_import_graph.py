@@ -20,7 +20,6 @@ LIFECYCLE = {"cases.workflow", "cases.workflow_bulk", "cases.workflow_import", "
 # Apps that still import each other (issue 15, part 4 will take them apart: regions below
 # accounts and cases, audit and notifications listening to signals only). The list may only shrink.
 KNOWN_TWO_WAY = {
-    ("accounts", "cases"),
     ("audit", "cases"),
     ("cases", "notifications"),
     ("cases", "search"),

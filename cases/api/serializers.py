@@ -14,8 +14,8 @@ from accounts.roles import Role
 from cases import permissions
 from cases.models import Case, CaseAttachment, CaseImage
 from cases.models.cases import AttachmentKind
-from cases.models.regions import RegionLevel
 from cases.states import CampaignStatus, CaseStatus
+from regions.models import RegionLevel
 
 from .fields import BlankAsNullField, LocalDateTimeField, NumberField
 

@@ -13,6 +13,7 @@ DEBUG = False
 ALLOWED_HOSTS = [h.strip() for h in os.environ.get("ALLOWED_HOSTS", "").split(",") if h.strip()]
 
 INSTALLED_APPS = [
+    "regions",  # the ground floor: administrative divisions (docs/architecture.md)
     "accounts",
     "notifications",
     "cases",
