@@ -22,8 +22,9 @@ from django.shortcuts import render
 from django.urls import NoReverseMatch, reverse
 from django.utils.translation import gettext as _
 
+from core.net import address_key, client_ip
+
 from . import conf, ratelimit, sessions, totp
-from .net import address_key, client_ip
 
 # --- headers ----------------------------------------------------------------------------------
 

@@ -8,8 +8,9 @@ import time
 from django.contrib.auth.signals import user_logged_in, user_login_failed
 from django.db.models.signals import post_save, pre_save
 
+from core.net import client_ip
+
 from . import lockout, sessions, totp
-from .net import client_ip
 
 logger = logging.getLogger(__name__)
 

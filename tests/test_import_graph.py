@@ -20,15 +20,9 @@ LIFECYCLE = {"cases.workflow", "cases.workflow_bulk", "cases.workflow_import", "
 # Apps that still import each other (issue 15, part 4 will take them apart: regions below
 # accounts and cases, audit and notifications listening to signals only). The list may only shrink.
 KNOWN_TWO_WAY = {
-    ("audit", "cases"),
     ("cases", "notifications"),
     ("cases", "search"),
-    ("audit", "security"),
     ("cases", "similarity"),  # the admin shows 查重 results; similarity reads cases
-    # security's upload forms and TOTP read cases (content checks, staff roles); the adoption
-    # service throttles reports per account with security.ratelimit (issue 14 §9). To take apart
-    # with part 4: the upload checks and the document hooks belong below or inside cases.
-    ("cases", "security"),
 }
 
 
