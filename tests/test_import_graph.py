@@ -17,13 +17,9 @@ APPS = tuple(sorted(path.parent.name for path in ROOT.glob("*/apps.py")))
 # The lifecycle's modules: nothing they import may import them back.
 LIFECYCLE = {"cases.workflow", "cases.workflow_bulk", "cases.workflow_import", "cases.transitions",
              "cases.guards", "cases.facts", "cases.signals"}
-# Apps that still import each other (issue 15, part 4 will take them apart: regions below
-# accounts and cases, audit and notifications listening to signals only). The list may only shrink.
-KNOWN_TWO_WAY = {
-    ("cases", "notifications"),
-    ("cases", "search"),
-    ("cases", "similarity"),  # the admin shows 查重 results; similarity reads cases
-}
+# Apps that still import each other: none (issue 15 part 4; docs/architecture.md, "Layers").
+# The list may only shrink.
+KNOWN_TWO_WAY: set[tuple[str, str]] = set()
 
 
 def project_modules() -> dict[str, Path]:

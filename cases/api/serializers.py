@@ -40,6 +40,11 @@ class CampaignRefSerializer(serializers.Serializer):
     year = serializers.IntegerField()
 
 
+class TierRefSerializer(serializers.Serializer):
+    code = serializers.CharField()
+    title = serializers.CharField()
+
+
 class CaseListItemSerializer(serializers.Serializer):
     id = serializers.IntegerField()
     title = serializers.CharField()
