@@ -6,7 +6,7 @@ class CasesConfig(AppConfig):
     verbose_name = "案例"
 
     def ready(self) -> None:
-        # Imported here, not at the top: models and the admin's modules need the app registry.
+        # In ready(), not at the top: models and the admin's modules need the app registry.
         from . import audit_trail
 
         audit_trail.connect()

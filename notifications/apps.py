@@ -6,7 +6,7 @@ class NotificationsConfig(AppConfig):
     verbose_name = "通知"
 
     def ready(self) -> None:
-        # Imported here, not at the top: services imports models, which need the app registry.
+        # In ready(), not at the top: services imports models, which need the app registry.
         from cases.signals import case_transitioned, objection_event
 
         from .services import on_case_transitioned, on_objection_event

@@ -6,7 +6,7 @@ class SearchConfig(AppConfig):
     verbose_name = "检索"
 
     def ready(self) -> None:
-        # Imported here, not at the top: these modules import models, which need the app registry.
+        # In ready(), not at the top: these modules import models, which need the app registry.
         from cases import extensions
 
         from . import (

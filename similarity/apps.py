@@ -6,7 +6,7 @@ class SimilarityConfig(AppConfig):
     verbose_name = "查重"
 
     def ready(self) -> None:
-        # Imported here, not at the top: these modules import models, which need the app registry.
+        # In ready(), not at the top: these modules import models, which need the app registry.
         from cases import extensions
 
         from . import selectors, urls_api

@@ -8,6 +8,7 @@ class WebsiteConfig(AppConfig):
     verbose_name = "公众网站"
 
     def ready(self) -> None:
+        # In ready(), not at the top: these modules import models, which need the app registry.
         from . import case_page, frontcache
         from .renditions import connect
 
