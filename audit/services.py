@@ -14,6 +14,7 @@ from django.utils import timezone
 
 from core.net import client_ip
 
+from . import actions
 from .context import current_request
 from .models import MINIMUM_RETENTION_DAYS, AuditEvent, Outcome
 
@@ -132,7 +133,5 @@ def purge_expired(*, dry_run: bool = False) -> int:
     if dry_run or count == 0:
         return count
     deleted = AuditEvent.objects.purge_before(cutoff)
-    from . import actions
-
     record(actions.AUDIT_PURGE, details={"deleted": deleted, "retention_days": days, "before": cutoff.isoformat()})
     return deleted

@@ -21,6 +21,7 @@ register_permission_policy(Campaign, CampaignPermissionPolicy(Campaign), exact_c
 
 from .admin import dashboard  # noqa: E402
 from .admin import urls as working_urls  # noqa: E402
+from .admin.media_api import ChoosableDocumentsAPIViewSet, ChoosableImagesAPIViewSet  # noqa: E402
 from .admin.viewsets import CampaignViewSet, CaseViewSet  # noqa: E402
 
 # Wagtail's own content tools stay with the secretariat and administrators.
@@ -29,8 +30,6 @@ STAFF_ONLY_MENU_ITEMS = frozenset({"explorer", "images", "documents", "snippets"
 
 @hooks.register("construct_admin_api", order=100)  # after Wagtail's own registrations
 def admin_api_lists_only_choosable_media(router):
-    from .admin.media_api import ChoosableDocumentsAPIViewSet, ChoosableImagesAPIViewSet
-
     router.register_endpoint("documents", ChoosableDocumentsAPIViewSet)
     router.register_endpoint("images", ChoosableImagesAPIViewSet)
 

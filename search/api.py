@@ -21,7 +21,7 @@ from rest_framework.views import APIView
 from cases import permissions
 from cases.adoptions import public_adoptions
 from cases.api.base import CASE_ID, errors
-from cases.api.fields import BlankAsNullField, LocalDateTimeField
+from cases.api.fields import BlankAsNullField, LocalDateTimeField, local_iso
 from cases.api.pagination import PAGE_PARAMETERS, envelope
 from cases.api.public import PublicMixin
 from cases.api.serializers import (
@@ -194,8 +194,6 @@ class PublicCaseDetailSerializer(PublicCaseSerializer):
 
     @extend_schema_field({**build_basic_type(OpenApiTypes.DATETIME), "nullable": True})
     def get_notice_ends(self, case: Case) -> str | None:
-        from .fields import local_iso
-
         return local_iso(getattr(case, "notice_ends", None)) if case.status == CaseStatus.IN_NOTICE else None
 
 

@@ -154,9 +154,9 @@ def function_level_imports() -> list[tuple[str, int, str]]:
         for function in ast.walk(tree):
             if not isinstance(function, ast.FunctionDef | ast.AsyncFunctionDef):
                 continue
-            for node in ast.walk(function):
-                if not isinstance(node, ast.Import | ast.ImportFrom):
-                    continue
+            imports = [node for node in ast.walk(function) if isinstance(node, ast.Import | ast.ImportFrom)]
+            imported = {n for node in imports for n in range(node.lineno, node.end_lineno + 1)}
+            for node in imports:
                 if isinstance(node, ast.ImportFrom) and node.level:
                     project = True  # a relative import: the project's own
                 else:
@@ -166,8 +166,8 @@ def function_level_imports() -> list[tuple[str, int, str]]:
                     continue
                 comment = [lines[n].partition("#")[2] for n in range(node.lineno - 1, node.end_lineno)]
                 above = node.lineno - 2
-                while above >= 0 and (lines[above].strip().startswith(("#", "from ", "import ", ")"))
-                                      or lines[above].strip().endswith(",") or not lines[above].strip()):
+                while above >= 0 and (above + 1 in imported or lines[above].strip().startswith("#")
+                                      or not lines[above].strip()):
                     comment.append(lines[above].partition("#")[2])
                     above -= 1
                 found.add((str(path.relative_to(ROOT)), node.lineno, " ".join(comment)))

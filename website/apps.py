@@ -1,7 +1,5 @@
 from django.apps import AppConfig
 
-from .compilation.signals import connect as connect_compilation
-
 
 class WebsiteConfig(AppConfig):
     name = "website"
@@ -10,6 +8,7 @@ class WebsiteConfig(AppConfig):
     def ready(self) -> None:
         # In ready(), not at the top: these modules import models, which need the app registry.
         from . import case_page, frontcache
+        from .compilation.signals import connect as connect_compilation
         from .renditions import connect
 
         connect()

@@ -144,6 +144,7 @@ class Case(CaseLifecycle, FSMModelMixin, ClusterableModel):
     def clean(self):
         # Control and direction characters, lone surrogates: cases/validation.py (every write path).
         super().clean()
+        # In the function: validation imports these models (a cycle).
         from ..validation import clean_case_text
 
         clean_case_text(self)
