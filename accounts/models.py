@@ -44,6 +44,11 @@ class User(AbstractUser):
         if self.role == Role.RECOMMENDER and self.region and self.region.level != "province":
             raise ValidationError({"region": _("推荐单位的所属地区必须是省级行政区。")})
 
+    def get_display_name(self) -> str:
+        """How pages, messages, sheets and e-mails name the person: the full name, else the
+        account name (a reviewer without a name still needs to be told apart from the others)."""
+        return self.get_full_name() or self.get_username()
+
     @property
     def province(self):
         return self.region.province if self.region_id else None

@@ -28,7 +28,7 @@ def region_in_scope(user, region: Region) -> bool:
     if own is None:
         return False
     if own.level == RegionLevel.PROVINCE:
-        return (region.province_id or region.code) == own.code
+        return region.province_code == own.code
     if own.level == RegionLevel.PREFECTURE:
         return region.code == own.code or region.prefecture_id == own.code
     return region.code == own.code

@@ -122,7 +122,7 @@ def manageable_users(actor) -> QuerySet[User]:
     if permissions.can_manage_accounts(actor):
         return users
     if permissions.role_of(actor) == Role.RECOMMENDER and actor.region_id:
-        return users.filter(role=Role.SUBMITTER, region__province=actor.region.province_id or actor.region_id)
+        return users.filter(role=Role.SUBMITTER, region__province=actor.region.province_code)
     return users.none()
 
 
@@ -220,7 +220,7 @@ def send_set_password_email(user: User) -> None:
         return
     context = {
         "user": user,
-        "name": user.get_full_name() or user.username,
+        "name": user.get_display_name(),
         "url": set_password_url(user),
         "login_url": settings.WAGTAILADMIN_BASE_URL.rstrip("/") + reverse("wagtailadmin_login"),
         "site_name": settings.WAGTAIL_SITE_NAME,

@@ -1,6 +1,7 @@
 """Who may see and do what (docs/domain.md §3): the one place that answers it.
 
-Querysets, admin views, the API, file serving and the search index all ask here.
+Querysets, admin views, the API, file serving, the 查重 pages and the search index (which
+cases are public: `PUBLIC_STATES`) all ask here.
 Invisible objects are reported as missing (404) by callers, never as forbidden.
 """
 

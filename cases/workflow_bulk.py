@@ -113,7 +113,7 @@ class _Run:
     def _prepare(self, i: int, plan: Plan) -> None:
         case = plan.case
         region = case.region
-        case.province_id = region.province_id or region.code
+        case.province_id = region.province_code
         case.prefecture_id = region.prefecture_id
         if case.status != CaseStatus.DRAFT or case.pk is not None:
             self.fail(i, _("只能批量创建新案例。"))

@@ -64,6 +64,11 @@ class Region(models.Model):
         return f"{self.province.name}{self.name}"
 
     @property
+    def province_code(self) -> str:
+        """The province's code: the denormalised `province` (a province's own code when unset)."""
+        return self.province_id or self.code
+
+    @property
     def prefecture_id(self) -> str | None:
         """The prefecture-level ancestor's code (itself at prefecture level)."""
         if self.level == RegionLevel.PREFECTURE:

@@ -26,6 +26,7 @@ from ..validation import submission_problems
 from ..workflow import WorkflowError
 from . import display
 from .columns import CaseStatusColumn, CaseTitleColumn, DateTimeColumn, TextColumn, category_title, region_name
+from .common import raise_if_not_found
 from .extension_views import extension_form
 
 
@@ -111,8 +112,7 @@ class CaseFormMixin(CaseUrlsMixin):
             self.produced_error_message = _("草稿未能保存，请按提示修改后再保存。")
             return self.form_invalid(form)
         except WorkflowError as exc:
-            if exc.status == 404:
-                raise
+            raise_if_not_found(exc)
             self.produced_error_message = exc.message
             return self.form_invalid(form)
         messages.success(self.request, _("草稿已保存。"))

@@ -55,6 +55,14 @@ def person(user) -> str:
     return user.get_full_name() or user.organisation or user.get_username()
 
 
+def reviewer_label(user) -> str:
+    """A reviewer as the pool and assignment pages list them: name (account) · region · organisation,
+    what the secretariat needs to tell reviewers apart and to see the 回避 rules coming."""
+    region = user.region.full_name if user.region_id else _("未设地区")
+    org = f" · {user.organisation}" if user.organisation else ""
+    return f"{user.get_display_name()}（{user.username}） · {region}{org}"
+
+
 def history_entries(case: Case, *, show_people: bool = True) -> list[dict[str, Any]]:
     return [
         {

@@ -22,7 +22,7 @@ if TYPE_CHECKING:
 
 DEFAULT_DEMO_PASSWORD = "Casebook-Demo-2026"  # noqa: S105 (documented demo default, docs/demo.md)
 EMAIL_DOMAIN = "example.cn"
-# The two provinces with short, memorable account names (DOMAIN examples use them).
+# The two provinces with short, memorable account names (the examples of docs/domain.md use them).
 NAMED_PROVINCES = {"440000": "gd", "330000": "zj"}
 REVIEWERS = [
     ("reviewer1", "110000", "北京信息科技研究院"),

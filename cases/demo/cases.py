@@ -109,7 +109,7 @@ class CaseMaker:
         return case
 
     def _submission(self, index: int, item: dict, region: Region, state: str) -> Case:
-        province = region.province_id or region.code
+        province = region.province_code
         submitter = self.actors.submitters[province]
         recommender = self.actors.recommenders[province]
         category = self.categories[self.open.pk].get(item.get("category_hint"))

@@ -65,7 +65,7 @@ def load_selection_stage(*, actors, regions, province_table, log) -> bool:
     with transaction.atomic():
         for index, item in enumerate(items):
             region = regions[item["region"]]
-            province = region.province_id or region.code
+            province = region.province_code
             submitter, recommender = actors.submitters.get(province), actors.recommenders.get(province)
             if submitter is None or recommender is None:
                 continue

@@ -152,7 +152,7 @@ class Case(CaseLifecycle, FSMModelMixin, ClusterableModel):
     def save(self, *args, **kwargs):
         if self.region_id:
             region = self.region
-            self.province_id = region.province_id or region.code
+            self.province_id = region.province_code
             self.prefecture_id = region.prefecture_id
         super().save(*args, **kwargs)
 
