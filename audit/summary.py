@@ -10,7 +10,7 @@ from django.utils.translation import gettext as _
 
 from . import actions
 
-# Words for the values the receivers and views record (audit/receivers.py, security/...).
+# Words for the values the receivers and views record (audit/receivers.py, cases/audit_trail.py, security/...).
 VALUES = {
     "session": "网页登录", "api": "接口令牌", "credentials": "用户名或密码错误", "locked": "账号被锁定",
     "inactive": "账号已停用", "idle": "长时间未操作", "absolute": "超过登录时限",
