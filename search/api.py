@@ -18,7 +18,7 @@ from rest_framework.exceptions import NotFound, ValidationError
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from cases import permissions
+from cases import case_fields, permissions
 from cases.adoptions import public_adoptions
 from cases.api.base import CASE_ID, errors
 from cases.api.fields import BlankAsNullField, LocalDateTimeField, local_iso
@@ -155,11 +155,7 @@ class PublicCaseDetailSerializer(PublicCaseSerializer):
     period_start = serializers.DateField(allow_null=True)
     period_end = serializers.DateField(allow_null=True)
     special_project = BlankAsNullField()
-    background = serializers.CharField()
-    approach = serializers.CharField()
-    outcomes = serializers.CharField()
-    lessons = serializers.CharField()
-    replicability = serializers.CharField()
+    locals().update(case_fields.serializer_fields(serializers.CharField))  # the body sections, in order
     indicators = IndicatorSerializer(many=True, source="indicators.all")
     images = serializers.SerializerMethodField()
     attachments = serializers.SerializerMethodField()

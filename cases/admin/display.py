@@ -8,7 +8,7 @@ from typing import Any
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from .. import permissions, workflow, worklists
+from .. import case_fields, permissions, workflow, worklists
 from ..models import Case
 from ..states import CaseStatus
 from ..taxonomies import KeyGroup, OrganisationType, Scenario, SpecialProject, TaskArea, label_of
@@ -116,7 +116,7 @@ def basic_fields(case: Case, *, show_organisation: bool = True) -> list[tuple[st
     ]
 
 
-BODY_FIELDS = ("background", "approach", "outcomes", "lessons", "replicability")
+BODY_FIELDS = case_fields.BODY
 
 
 def case_detail_context(case: Case, user) -> dict[str, Any]:

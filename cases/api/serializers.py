@@ -11,7 +11,7 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from accounts.roles import Role
-from cases import permissions
+from cases import case_fields, permissions
 from cases.models import Case, CaseAttachment, CaseImage
 from cases.models.cases import AttachmentKind
 from cases.states import CampaignStatus, CaseStatus
@@ -101,11 +101,7 @@ class CaseDetailSerializer(CaseListItemSerializer):
     task_area = BlankAsNullField()
     key_groups = serializers.ListField(child=serializers.CharField())
     special_project = BlankAsNullField()
-    background = serializers.CharField()
-    approach = serializers.CharField()
-    outcomes = serializers.CharField()
-    lessons = serializers.CharField()
-    replicability = serializers.CharField()
+    locals().update(case_fields.serializer_fields(serializers.CharField))  # the body sections, in order
     indicators = IndicatorSerializer(many=True, source="indicators.all")
     images = ImageSerializer(many=True, source="images.all")
     attachments = serializers.SerializerMethodField()
