@@ -20,7 +20,7 @@ from .. import editing, uploads
 from ..demo import campaigns as demo_campaigns
 from ..demo.accounts import demo_password
 from ..demo.content import THEME_NAMES, THEMES
-from ..demo.images import cover_png
+from ..demo.images import cover_jpeg
 from ..models import Campaign, Case, QuotaOverride, Region, ReviewerPoolMember
 from ..states import CampaignStatus
 from .distribution import CampaignShape
@@ -149,7 +149,7 @@ def cover_images(by) -> dict[str, object]:
         image = Image.objects.filter(title=title).first()
         if image is None:
             image = Image(title=title, description=THEME_NAMES[code], collection=collection, uploaded_by_user=by,
-                          file=ContentFile(cover_png(code, n), name=uploads.generated_name("png")))
+                          file=ContentFile(cover_jpeg(code, n), name=uploads.generated_name("jpg")))
             image.save()
         out[code] = image
     return out
