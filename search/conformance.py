@@ -20,7 +20,8 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 
-from .extract import CaseText
+from .extract import CaseText, suggestion_inputs
+from .probes import facet_counts
 from .query import DIMENSIONS, SearchQuery
 from .segment import analyse, field_terms
 
@@ -184,8 +185,6 @@ def _timed(call: Callable):
 
 def run_checks(backend, texts: list[CaseText], repeat: int = 3) -> list[Check]:
     """Every query shape against `backend` (an ElasticsearchBackend on the temporary alias)."""
-    from .probes import facet_counts
-
     checks: list[Check] = []
     everything = {t.case_id for t in texts}
 
@@ -247,8 +246,6 @@ def run_checks(backend, texts: list[CaseText], repeat: int = 3) -> list[Check]:
 
 
 def _quoted(title: str) -> list[str]:
-    from .extract import suggestion_inputs
-
     return suggestion_inputs(title)[1:]
 
 

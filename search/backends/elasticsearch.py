@@ -182,6 +182,7 @@ class ElasticsearchBackend:
         """case id → digest of what is indexed (`search_check` compares them with the cases)."""
         from elasticsearch.helpers import scan
 
+        # In the function: es_client imports the backends package, which loads this module (a cycle).
         from .es_client import maintenance
 
         if not self.state(fresh=True).index:
