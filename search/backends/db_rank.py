@@ -170,32 +170,28 @@ def rank(aq: AnalysedQuery, params: ranking.Params, n_docs: int, avg_length: dic
     k_cols = ", ".join(f"k{j}" for j in range(len(masks)))
     r = (f"r AS (SELECT case_id, {k_cols}, fr, lr, un, {score} AS score, acc, MAX(acc) OVER () AS any_acc"  # noqa: S608
          f" FROM (SELECT c.*, {accepted} AS acc FROM c) AS x)")
-    rounded = "ROUND(CAST(score AS NUMERIC), 9)" if connection.vendor == "postgresql" else "ROUND(score, 9)"
+    # Equal scores up to rounding tie on the id (`ranking`'s rule), whatever the order of summing.
+    rounded = "ROUND(score * 1e9)"
     # The atoms complete somewhere: each atom's MAX (a MAX of a sum of bits is not their OR).
     somewhere = ", ".join(" + ".join(f"MAX(a{i}) * {1 << (i % MASK_BITS)}" for i in chunk) for chunk in atom_chunks)
     sql = (f"WITH {q}, {d}, {p}, {m}, {a}, {c}, {r}"  # noqa: S608
-           f" SELECT 0 AS kind, 0 AS case_id, {somewhere}, 0, 0, 0, 0 FROM c"
-           f" UNION ALL SELECT * FROM (SELECT 1 AS kind, case_id, {k_cols}, fr, lr, un, {rounded} AS o FROM r"
+           f" SELECT 0 AS kind, 0 AS case_id, {somewhere}, 0, 0, 0, 0, 0 FROM c"
+           f" UNION ALL SELECT * FROM (SELECT 1 AS kind, case_id, {k_cols}, fr, lr, un, {rounded} AS o, score FROM r"
            f" WHERE acc = 1 OR (any_acc = 0 AND un > 0)) AS page"
            f" ORDER BY 1, {len(masks) + 3} DESC, {len(masks) + 4} DESC, {len(masks) + 5} DESC, {len(masks) + 6} DESC, 2 DESC")
-    ids: list[int] = []
-    out_masks: dict[int, int] = {}
-    full_ids: set[int] = set()
-    scores: dict[int, float] = {}
-    found = 0
     with connection.cursor() as cursor:
         cursor.execute(sql, sql_params)
-        for kind, case_id, *rest in cursor.fetchall():
-            parts, (fr, _lr, _un, score_value) = rest[: len(masks)], rest[len(masks):]
-            mask = 0
-            for j, part in enumerate(parts):
-                mask |= int(part or 0) << (j * MASK_BITS)
-            if kind == 0:
-                found = mask
-                continue
-            ids.append(case_id)
-            out_masks[case_id] = mask
-            scores[case_id] = float(score_value or 0.0)
-            if fr >= aq.groups_needed:
-                full_ids.add(case_id)
+        rows = cursor.fetchall()
+    needed, width = aq.groups_needed, len(masks)
+
+    def mask_of(row: tuple) -> int:
+        if width == 1:
+            return int(row[2] or 0)
+        return sum(int(part or 0) << (j * MASK_BITS) for j, part in enumerate(row[2 : 2 + width]))
+
+    found, rows = mask_of(rows[0]), rows[1:]
+    ids = [row[1] for row in rows]
+    out_masks = {row[1]: mask_of(row) for row in rows}
+    full_ids = {row[1] for row in rows if row[2 + width] >= needed}
+    scores = {row[1]: float(row[-1]) for row in rows}
     return Ranked(ids, out_masks, full_ids, found, scores)
