@@ -18,7 +18,7 @@ from .. import permissions, workflow
 from ..errors import WorkflowError
 from ..models import Case
 from . import display
-from .common import AdminPage
+from .common import AdminPage, raise_if_not_found
 
 INPUT_FORMAT = "%Y-%m-%dT%H:%M"
 
@@ -100,8 +100,7 @@ class CaseExtensionView(AdminPage):
                 reason=form.cleaned_data["reason"].strip(),
             )
         except WorkflowError as exc:
-            if exc.status == 404:
-                raise Http404(exc.message) from exc
+            raise_if_not_found(exc)
             form.add_error(None, exc.message)
             return self.render_to_response(self.get_context_data(form=form))
         local = timezone.localtime(case.deadline_extension, case.campaign.tzinfo)

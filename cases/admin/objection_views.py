@@ -193,7 +193,7 @@ class ObjectionView(ObjectionMixin, AdminPage):
             objection=o, case=o.case, is_open=o.outcome == ObjectionOutcome.OPEN,
             created_at=timezone.localtime(o.created_at, campaign.tzinfo),
             ruled_at=timezone.localtime(o.ruled_at, campaign.tzinfo) if o.ruled_at else None,
-            ruled_by=(o.ruled_by.get_full_name() or o.ruled_by.username) if o.ruled_by else "",
+            ruled_by=o.ruled_by.get_display_name() if o.ruled_by else "",
             evidence_url=reverse("desk:objection_evidence", args=[o.pk]) if o.evidence_id else "",
             notice_ends=timezone.localtime(o.case.notice_ends, campaign.tzinfo) if o.case.notice_ends else None,
             back_url=reverse("desk:notice", args=[campaign.pk]),
