@@ -12,9 +12,10 @@ from django.utils.translation import gettext_lazy as _
 from wagtail.admin.filters import WagtailFilterSet
 from wagtail.admin.ui.tables import Column
 
+from regions.loading import province_names
+
 from .. import permissions
 from ..models import Campaign, Case
-from ..regions import province_names
 from ..states import CaseStatus
 
 

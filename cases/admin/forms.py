@@ -15,6 +15,8 @@ from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 from wagtail.admin.forms import WagtailAdminModelForm
 
+from regions.selectors import regions_under
+
 from .. import case_fields
 from ..editing import EDITABLE_FIELDS
 from ..models import Case
@@ -88,7 +90,7 @@ class CaseForm(WagtailAdminModelForm):
             fields["category"].widget.choices = fields["category"].choices
         if "region" in fields:
             region_field = fields["region"]
-            region_field.queryset = selectors.regions_under(getattr(user, "region", None))
+            region_field.queryset = regions_under(getattr(user, "region", None))
             region_field.label_from_instance = lambda region: region.full_name
             region_field.empty_label = _("请选择所属地区")
             if creating and not self.is_bound and getattr(user, "region_id", None):

@@ -15,9 +15,9 @@ from cases import case_fields
 from cases.editing import ALT_REQUIRED
 from cases.models import Campaign, Region
 from cases.models.cases import AttachmentKind
-from cases.models.regions import RegionLevel
 from cases.states import CaseStatus
 from cases.taxonomies import KeyGroup, OrganisationType, Scenario, SpecialProject, TaskArea
+from regions.models import RegionLevel
 
 from .fields import (
     SAFE_TOKEN,

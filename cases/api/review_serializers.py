@@ -28,13 +28,13 @@ from .fields import (
     messages,
 )
 from .inputs import BodySerializer, StrictSerializer
-from .public_cases import TierRefSerializer
 from .serializers import (
     AttachmentSerializer,
     CampaignRefSerializer,
     ImageSerializer,
     IndicatorSerializer,
     RegionRefSerializer,
+    TierRefSerializer,
     TransitionResultSerializer,
 )
 

@@ -14,8 +14,8 @@ from accounts.roles import Role
 from cases import case_fields, permissions
 from cases.models import Case, CaseAttachment, CaseImage
 from cases.models.cases import AttachmentKind
-from cases.models.regions import RegionLevel
 from cases.states import CampaignStatus, CaseStatus
+from regions.models import RegionLevel
 
 from .fields import BlankAsNullField, LocalDateTimeField, NumberField
 
@@ -38,6 +38,11 @@ class CampaignRefSerializer(serializers.Serializer):
     slug = serializers.CharField()
     title = serializers.CharField()
     year = serializers.IntegerField()
+
+
+class TierRefSerializer(serializers.Serializer):
+    code = serializers.CharField()
+    title = serializers.CharField()
 
 
 class CaseListItemSerializer(serializers.Serializer):

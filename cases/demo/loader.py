@@ -15,9 +15,10 @@ from django.contrib.auth import get_user_model
 from django.db import transaction
 from django.test.utils import override_settings
 
+from regions.models import RegionKind, RegionLevel
+
 from .. import effects
 from ..models import Campaign, Case, CaseAttachment, CaseImage, Region
-from ..models.regions import RegionKind, RegionLevel
 from ..taxonomies import KeyGroup, Scenario, TaskArea
 from . import accounts, campaigns, content, selection
 from .cases import Actors, CaseMaker, state_for

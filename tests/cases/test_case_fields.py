@@ -8,6 +8,7 @@ somewhere (a serializer, the import, the PDF) so that it leaves a section out fa
 from __future__ import annotations
 
 import pytest
+from cases.api.public_cases import PublicCaseDetailSerializer
 from django.db import models
 from modelcluster.models import get_all_child_relations
 from wagtail.admin.panels import FieldPanel
@@ -18,7 +19,6 @@ from cases.admin.case_views import CaseIndexView
 from cases.admin.forms import HELP_TEXTS
 from cases.admin.panels import case_edit_handler
 from cases.api.inputs import CaseCreateSerializer, CaseUpdateSerializer
-from cases.api.public_cases import PublicCaseDetailSerializer
 from cases.api.review_serializers import ReviewCaseSerializer
 from cases.api.serializers import CaseDetailSerializer
 from cases.importing import checks
