@@ -8,7 +8,6 @@ somewhere (a serializer, the import, the PDF) so that it leaves a section out fa
 from __future__ import annotations
 
 import pytest
-from cases.api.public_cases import PublicCaseDetailSerializer
 from django.db import models
 from modelcluster.models import get_all_child_relations
 from wagtail.admin.panels import FieldPanel
@@ -27,6 +26,7 @@ from cases.models import Case
 from cases.models.cases import LIMITS
 from cases.printing import case_data
 from cases.review import ranking
+from search.api import PublicCaseDetailSerializer
 from search.extract import BODY_SECTIONS, case_text
 from similarity.texts import CHECKED_FIELDS
 from tests.workflow_paths import bring_to
