@@ -20,6 +20,8 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 
+from . import synonyms
+from .backends import coverage
 from .extract import CaseText, suggestion_inputs
 from .probes import facet_counts
 from .query import DIMENSIONS, SearchQuery
@@ -105,9 +107,6 @@ class Expected:
 def expected(q: str, texts: list[CaseText]) -> Expected:
     """The database backend's rules on the sample (db_query.complete_atoms and
     coverage.of_masks/accepted, in memory)."""
-    from . import synonyms
-    from .backends import coverage
-
     aq = analyse(q, synonyms.current())
     if not aq.groups:
         return Expected(set(), set(), {}, ())
