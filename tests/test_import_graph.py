@@ -27,11 +27,11 @@ KNOWN_TWO_WAY: set[tuple[str, str]] = set()
 LAYERS = (
     {"core", "regions", "background"},
     {"accounts"},
-    {"audit", "workspace"},
+    {"audit"},
     {"security"},
     {"cases"},
     {"notifications", "search", "similarity"},
-    {"website"},
+    {"website", "workspace"},
 )
 # Why an import may sit inside a function: its comment (on the line, or the comment lines just
 # above the import block) names one of these.
