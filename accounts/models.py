@@ -20,7 +20,7 @@ from .roles import REGIONAL_ROLES, Role
 class User(AbstractUser):
     role = models.CharField(_("角色"), max_length=16, choices=Role.choices, default=Role.SUBMITTER)
     region = models.ForeignKey(
-        "cases.Region",
+        "regions.Region",
         verbose_name=_("所属地区"),
         null=True,
         blank=True,

@@ -34,8 +34,8 @@ from cases.models import (
     RubricCriterion,
     Tier,
 )
-from cases.models.regions import RegionLevel
 from cases.states import CampaignStatus
+from regions.models import RegionLevel
 from search.backends import database_backend
 from search.extract import searchable_cases
 from search.models import PendingIndexOp

@@ -14,9 +14,10 @@ from wagtail.admin.filters import WagtailFilterSet
 from wagtail.admin.ui.tables import ButtonsColumnMixin, Column, TitleColumn
 from wagtail.admin.widgets.button import ListingButton
 
+from regions.loading import province_names
+
 from .. import permissions
 from ..models import Campaign, Case
-from ..regions import province_names
 from ..states import CaseStatus
 
 

@@ -8,7 +8,7 @@ from typing import Any
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from .. import permissions, workflow
+from .. import case_fields, permissions, workflow, worklists
 from ..models import Case
 from ..states import CaseStatus
 from ..taxonomies import KeyGroup, OrganisationType, Scenario, SpecialProject, TaskArea, label_of
@@ -28,8 +28,6 @@ def local_deadline(case: Case) -> datetime:
 
 def campaign_deadlines() -> list[dict[str, Any]]:
     """Each open campaign with its submission deadline in its own time zone (Asia/Shanghai)."""
-    from .. import worklists
-
     return [{"campaign": d.campaign, "closes": d.at, "days_left": d.days_left, "passed": d.passed}
             for d in worklists.submission_deadlines()]
 
@@ -118,7 +116,7 @@ def basic_fields(case: Case, *, show_organisation: bool = True) -> list[tuple[st
     ]
 
 
-BODY_FIELDS = ("background", "approach", "outcomes", "lessons", "replicability")
+BODY_FIELDS = case_fields.BODY
 
 
 def case_detail_context(case: Case, user) -> dict[str, Any]:

@@ -103,7 +103,7 @@ class CaseMaker:
             region=region, category=category, indicators=item["indicators"], **_fields(item),
         )
         images.add_cover_to_published(
-            case=case, by=by, png=images.cover_png(item.get("category_hint", ""), index),
+            case=case, by=by, jpeg=images.cover_jpeg(item.get("category_hint", ""), index),
             alt=images.alt_text(case.title),
         )
         return case
@@ -118,7 +118,7 @@ class CaseMaker:
         )
         editing.replace_indicators(case, item["indicators"])
         images.add_cover(
-            case=case, by=submitter, png=images.cover_png(item.get("category_hint", ""), index),
+            case=case, by=submitter, jpeg=images.cover_jpeg(item.get("category_hint", ""), index),
             alt=images.alt_text(case.title),
         )
         if state == "draft":

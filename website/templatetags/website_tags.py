@@ -16,6 +16,7 @@ from django.utils.safestring import mark_safe
 from django.utils.text import Truncator
 from django.utils.translation import gettext
 
+from cases import case_fields
 from cases.models import Case
 from cases.taxonomies import KeyGroup, OrganisationType, Scenario, SpecialProject, TaskArea, label_of
 from website import display
@@ -80,6 +81,16 @@ def number(value) -> str:
     if d == d.to_integral_value():
         return f"{int(d):,}"
     return f"{d:,f}"
+
+
+@register.filter
+def body_sections(case) -> list[dict[str, str]]:
+    """The case's body sections in order (cases/case_fields.py), empty ones included: the page
+    places the indicators after 成效 whether or not 成效 is written."""
+    return [
+        {"name": name, "label": label, "text": text}
+        for name, (label, text) in zip(case_fields.BODY, case_fields.sections(case), strict=True)
+    ]
 
 
 @register.filter
