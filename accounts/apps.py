@@ -7,6 +7,7 @@ class AccountsConfig(AppConfig):
     verbose_name = "账号"
 
     def ready(self) -> None:
+        # In ready(), not at the top: these modules import models, which need the app registry.
         from . import signals
 
         post_migrate.connect(signals.ensure_groups_after_migrate, dispatch_uid="accounts_role_groups")

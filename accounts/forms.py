@@ -6,15 +6,15 @@ from django import forms
 from django.contrib.auth.validators import UnicodeUsernameValidator
 from django.utils.translation import gettext_lazy as _
 
-from cases.admin.selectors import all_regions, regions_under
+from regions.selectors import all_regions, regions_under
 
-from . import services
+from . import permissions, services
 from .models import User
 from .roles import Role
 
 
 def _region_field(actor) -> forms.ModelChoiceField:
-    if services._permissions().can_manage_accounts(actor):
+    if permissions.can_manage_accounts(actor):
         queryset = all_regions()
     else:
         queryset = regions_under(actor.region.province if actor.region_id else None)

@@ -20,7 +20,7 @@ from .roles import REGIONAL_ROLES, Role
 class User(AbstractUser):
     role = models.CharField(_("角色"), max_length=16, choices=Role.choices, default=Role.SUBMITTER)
     region = models.ForeignKey(
-        "cases.Region",
+        "regions.Region",
         verbose_name=_("所属地区"),
         null=True,
         blank=True,
@@ -43,6 +43,11 @@ class User(AbstractUser):
             raise ValidationError({"region": _("申报单位和推荐单位必须选择所属地区。")})
         if self.role == Role.RECOMMENDER and self.region and self.region.level != "province":
             raise ValidationError({"region": _("推荐单位的所属地区必须是省级行政区。")})
+
+    def get_display_name(self) -> str:
+        """How pages, messages, sheets and e-mails name the person: the full name, else the
+        account name (a reviewer without a name still needs to be told apart from the others)."""
+        return self.get_full_name() or self.get_username()
 
     @property
     def province(self):

@@ -1,6 +1,6 @@
 """Accounts: role groups, creating and disabling users, and the set-password e-mail.
 
-Who may do what comes from `cases.permissions` (can_manage_accounts,
+Who may do what comes from `accounts.permissions` (can_manage_accounts,
 can_create_submitter_accounts); this module only applies it to users.
 """
 
@@ -24,6 +24,7 @@ from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_encode
 from django.utils.translation import gettext as _
 
+from . import permissions
 from .models import User
 from .roles import Role
 
@@ -106,40 +107,31 @@ def sync_role_group(user: User) -> None:
 # --- who may manage whom ------------------------------------------------------------------------
 
 
-def _permissions():
-    from cases import permissions
-
-    return permissions
-
-
 def creatable_roles(actor) -> list[str]:
     """Roles `actor` may create accounts for: every role (secretariat), submitters (recommender)."""
-    perms = _permissions()
-    if perms.can_manage_accounts(actor):
+    if permissions.can_manage_accounts(actor):
         return list(Role.values)
-    if perms.role_of(actor) == Role.RECOMMENDER and actor.region_id:
+    if permissions.role_of(actor) == Role.RECOMMENDER and actor.region_id:
         return [Role.SUBMITTER]
     return []
 
 
 def manageable_users(actor) -> QuerySet[User]:
     """The accounts `actor` sees in the account list."""
-    perms = _permissions()
     users = User.objects.select_related("region", "region__province").order_by("-date_joined", "username")
-    if perms.can_manage_accounts(actor):
+    if permissions.can_manage_accounts(actor):
         return users
-    if perms.role_of(actor) == Role.RECOMMENDER and actor.region_id:
-        return users.filter(role=Role.SUBMITTER, region__province=actor.region.province_id or actor.region_id)
+    if permissions.role_of(actor) == Role.RECOMMENDER and actor.region_id:
+        return users.filter(role=Role.SUBMITTER, region__province=actor.region.province_code)
     return users.none()
 
 
 def may_create(actor, role: str, region) -> bool:
-    perms = _permissions()
     if role not in creatable_roles(actor):
         return False
-    if perms.can_manage_accounts(actor):
+    if permissions.can_manage_accounts(actor):
         return True
-    return region is not None and perms.can_create_submitter_accounts(actor, region)
+    return region is not None and permissions.can_create_submitter_accounts(actor, region)
 
 
 # --- operations ---------------------------------------------------------------------------------
@@ -167,7 +159,7 @@ def create_account(
 
 
 def update_account(*, by, user: User, **fields) -> User:
-    if not _permissions().can_manage_accounts(by):
+    if not permissions.can_manage_accounts(by):
         raise AccountError(_("只有组织方可以修改账号信息。"))
     for name, value in fields.items():
         setattr(user, name, value.strip() if isinstance(value, str) else value)
@@ -179,7 +171,7 @@ def update_account(*, by, user: User, **fields) -> User:
 
 def set_active(*, by, user: User, active: bool) -> User:
     """Enable or disable an account; disabling ends its sessions (its API tokens stop at once)."""
-    if not _permissions().can_manage_accounts(by):
+    if not permissions.can_manage_accounts(by):
         raise AccountError(_("只有组织方可以停用或启用账号。"))
     if user.pk == by.pk and not active:
         raise AccountError(_("不能停用自己的账号。"))
@@ -228,7 +220,7 @@ def send_set_password_email(user: User) -> None:
         return
     context = {
         "user": user,
-        "name": user.get_full_name() or user.username,
+        "name": user.get_display_name(),
         "url": set_password_url(user),
         "login_url": settings.WAGTAILADMIN_BASE_URL.rstrip("/") + reverse("wagtailadmin_login"),
         "site_name": settings.WAGTAIL_SITE_NAME,

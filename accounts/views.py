@@ -17,7 +17,7 @@ from django.views.generic import TemplateView, View
 from wagtail.admin import messages
 from wagtail.admin.views.generic import WagtailAdminTemplateMixin
 
-from . import services
+from . import permissions, services
 from .forms import AccountForm
 from .models import User
 from .roles import Role
@@ -37,7 +37,7 @@ class AccountAccessMixin:
 
     @property
     def is_staff(self) -> bool:
-        return services._permissions().can_manage_accounts(self.request.user)
+        return permissions.can_manage_accounts(self.request.user)
 
     def get_breadcrumbs_items(self):
         items = [{"url": reverse("accounts_admin:index"), "label": _("账号管理")}]
@@ -124,7 +124,7 @@ class AccountEditView(AccountFormView):
         return self.account.username
 
     def dispatch(self, request, pk: int, *args, **kwargs):
-        if not services._permissions().can_manage_accounts(request.user):
+        if not permissions.can_manage_accounts(request.user):
             raise Http404
         self.account = get_object_or_404(services.manageable_users(request.user), pk=pk)
         return super().dispatch(request, pk, *args, **kwargs)

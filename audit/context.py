@@ -10,6 +10,9 @@ from contextvars import ContextVar
 
 from django.http import HttpRequest
 
+from . import actions, record
+from .models import Outcome
+
 _current: ContextVar[HttpRequest | None] = ContextVar("audit_current_request", default=None)
 
 
@@ -28,9 +31,6 @@ class AuditContextMiddleware:
         try:
             response = self.get_response(request)
             if response.status_code == 403:
-                from . import actions, record
-                from .models import Outcome
-
                 record(
                     actions.ACCESS_DENIED, outcome=Outcome.DENIED, request=request,
                     details={"method": request.method, "path": request.path[:300]},

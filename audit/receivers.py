@@ -1,20 +1,18 @@
-"""Signal receivers that feed the audit log: sign-ins, transitions, scores, document downloads.
+"""Signal receivers that feed the audit log: sign-ins, API tokens, document downloads.
 
-File downloads through cases/file_views.py are recorded by `audit.decorators.audited_download`,
-exports by a call in the export functions themselves, refused accesses by the middleware.
+Transitions and scores are recorded by cases itself (cases/audit_trail.py: audit stands below
+cases and never imports it). File downloads through cases/file_views.py are recorded by
+`audit.decorators.audited_download`, exports by a call in the export functions themselves,
+refused accesses by the middleware.
 """
 
 from __future__ import annotations
-
-import logging
 
 from django.contrib.auth.signals import user_logged_in, user_logged_out, user_login_failed
 from django.db.models.signals import post_save
 
 from . import actions, record
 from .models import Outcome
-
-logger = logging.getLogger(__name__)
 
 
 def on_login(sender, request, user, **kwargs) -> None:
@@ -48,38 +46,6 @@ def on_token_issued(sender, instance, created: bool = False, raw: bool = False, 
         record(actions.LOGIN_SUCCESS, user=instance.user, details={"channel": "api"})
 
 
-def on_case_transitioned(sender, case, **kwargs) -> None:
-    transition = kwargs["record"]  # the CaseTransition row
-    try:
-        record(
-            actions.CASE_TRANSITION,
-            user=transition.by,
-            obj=case,
-            details={
-                "transition": transition.transition,
-                "from": transition.from_state,
-                "to": transition.to_state,
-                "reason": (transition.reason or "")[:500],
-                "record_id": transition.pk,
-            },
-            batch=True,
-        )
-    except Exception:  # an effect after commit must not fail the request that caused it
-        logger.exception("Could not audit transition of case %s", getattr(case, "pk", None))
-
-
-def on_review_saved(sender, instance, created: bool = False, update_fields=None, raw: bool = False, **kwargs) -> None:
-    if raw or created:
-        return
-    if update_fields is not None and not {"scores", "status", "total", "comment"} & set(update_fields):
-        return
-    record(
-        actions.REVIEW_SCORE, obj=instance,
-        details={"case": instance.case_id, "reviewer": instance.reviewer_id, "status": instance.status,
-                 "total": instance.total},
-    )
-
-
 def on_document_served(sender, instance, request=None, **kwargs) -> None:
     record(actions.DOCUMENT_DOWNLOAD, obj=instance, request=request, details={"title": instance.title[:200]})
 
@@ -87,12 +53,8 @@ def on_document_served(sender, instance, request=None, **kwargs) -> None:
 def connect() -> None:
     from wagtail.documents.models import document_served
 
-    from cases.signals import case_transitioned
-
     user_logged_in.connect(on_login, dispatch_uid="audit_login")
     user_logged_out.connect(on_logout, dispatch_uid="audit_logout")
     user_login_failed.connect(on_login_failed, dispatch_uid="audit_login_failed")
     post_save.connect(on_token_issued, sender="accounts.AccessToken", dispatch_uid="audit_token_issued")
-    post_save.connect(on_review_saved, sender="cases.ReviewAssignment", dispatch_uid="audit_review_saved")
-    case_transitioned.connect(on_case_transitioned, dispatch_uid="audit_case_transitioned")
     document_served.connect(on_document_served, dispatch_uid="audit_document_served")

@@ -12,8 +12,9 @@ from django.db import DatabaseError, models, transaction
 from django.http import HttpRequest
 from django.utils import timezone
 
-from cases import effects
+from core.net import client_ip
 
+from . import actions
 from .context import current_request
 from .models import MINIMUM_RETENTION_DAYS, AuditEvent, Outcome
 
@@ -60,16 +61,16 @@ def record(
     ip: str | None = None,
     request: HttpRequest | None = None,
     details: dict | None = None,
-    batch: bool = False,
+    into: dict[int, AuditEvent] | None = None,
 ) -> AuditEvent | None:
     """Write one audit event; the actor and address default to the current request's.
 
     `username` names the claimed account when there is no signed-in user (a failed sign-in).
     An audit write never breaks the operation it records: a database error is logged (to the
     `casebook.audit` logger, which also receives every event) and None is returned.
-    With `batch`, inside `cases.effects.batched()` (an import of thousands of cases), the event
-    is kept and written with the others in one statement when the block ends; it is returned
-    unsaved. Outside a block `batch` changes nothing.
+    With `into` (a dict the caller collects events in, e.g. the bucket of `cases.effects.batched()`
+    during an import of thousands of cases), the event is added there unsaved, for
+    `write_collected` to write with the others in one statement; None writes it at once.
     """
     request = request or current_request()
     if user is None and request is not None:
@@ -77,8 +78,6 @@ def record(
         if candidate is not None and getattr(candidate, "is_authenticated", False):
             user = candidate
     if ip is None and request is not None:
-        from security.net import client_ip
-
         ip = client_ip(request)
     if obj is not None:
         object_type = object_type or obj._meta.label_lower
@@ -100,9 +99,8 @@ def record(
         event.action, event.outcome, event.username or "-", event.object_type or "-", event.object_id or "-",
         event.ip or "-",
     )
-    pending = effects.bucket("audit.events", _write_collected) if batch else None
-    if pending is not None:
-        pending[len(pending)] = event
+    if into is not None:
+        into[len(into)] = event
         return event
     try:
         with transaction.atomic():
@@ -113,8 +111,8 @@ def record(
     return event
 
 
-def _write_collected(events: dict[int, AuditEvent]) -> None:
-    """The events kept during a batch, in the order they happened, in one transaction."""
+def write_collected(events: dict[int, AuditEvent]) -> None:
+    """Events collected with `record(into=...)`, in the order they happened, in one transaction."""
     try:
         with transaction.atomic():
             AuditEvent.objects.bulk_create(list(events.values()), batch_size=500)
@@ -135,7 +133,5 @@ def purge_expired(*, dry_run: bool = False) -> int:
     if dry_run or count == 0:
         return count
     deleted = AuditEvent.objects.purge_before(cutoff)
-    from . import actions
-
     record(actions.AUDIT_PURGE, details={"deleted": deleted, "retention_days": days, "before": cutoff.isoformat()})
     return deleted

@@ -3,13 +3,14 @@ raw JSON). Unknown keys still appear, as "键：值", so nothing recorded is hid
 
 from __future__ import annotations
 
+from collections.abc import Callable, Iterable
 from typing import Any
 
 from django.utils.translation import gettext as _
 
 from . import actions
 
-# Words for the values the receivers and views record (audit/receivers.py, security/...).
+# Words for the values the receivers and views record (audit/receivers.py, cases/audit_trail.py, security/...).
 VALUES = {
     "session": "网页登录", "api": "接口令牌", "credentials": "用户名或密码错误", "locked": "账号被锁定",
     "inactive": "账号已停用", "idle": "长时间未操作", "absolute": "超过登录时限",
@@ -28,19 +29,26 @@ KEYS = {
 }
 
 
+# Words the apps above the audit log know for their own values (a case's states, its transitions),
+# registered from their AppConfig.ready: the audit log stands below them and never imports them.
+# A function returns None for a value it does not know; VALUES then answers.
+WORDS: dict[str, list[Callable[[str], str | None]]] = {}
+
+
+def register_words(keys: Iterable[str], words: Callable[[str], str | None]) -> None:
+    for key in keys:
+        if words not in WORDS.setdefault(key, []):
+            WORDS[key].append(words)
+
+
 def _value(key: str, value: Any) -> str:
     if value in (None, ""):
         return "—"
-    if key in {"from", "to", "status"} and isinstance(value, str):
-        from cases.states import CaseStatus
-
-        if value in CaseStatus.values:
-            return str(CaseStatus(value).label)
-    if key == "transition" and isinstance(value, str):
-        from cases.admin.display import action_label
-
-        return action_label(value)
     if isinstance(value, str):
+        for words in WORDS.get(key, ()):
+            word = words(value)
+            if word is not None:
+                return word
         return _(VALUES.get(value, value))
     return str(value)
 

@@ -13,6 +13,7 @@ from django.utils.translation import gettext_lazy
 from django.views.generic import TemplateView
 from wagtail.admin.views.generic import WagtailAdminTemplateMixin
 
+from accounts.permissions import is_staff_role
 from accounts.roles import Role
 
 from . import actions
@@ -21,9 +22,7 @@ from .summary import describe
 
 
 def may_view_audit(user) -> bool:
-    from cases import permissions
-
-    return permissions.is_staff_role(user)
+    return is_staff_role(user)
 
 
 class AuditFilterForm(forms.Form):

@@ -34,8 +34,8 @@ from cases.models import (
     RubricCriterion,
     Tier,
 )
-from cases.models.regions import RegionLevel
 from cases.states import CampaignStatus
+from regions.models import RegionLevel
 from search.backends import database_backend
 from search.extract import searchable_cases
 from search.models import PendingIndexOp
@@ -240,7 +240,7 @@ def ranking_campaign(n: int, reviews: int, *, log: Log) -> tuple[Campaign, objec
     plans, turn = [], 0
     for k, item in enumerate(import_rows(campaign, n, seed=41)):
         region = regions[item["region"]]
-        province = region.province_id or region.code
+        province = region.province_code
         case = Case(
             campaign=campaign, region=region, category=categories[item["category"]],
             created_by=submitters[province], title=item["title"],

@@ -8,7 +8,10 @@ secretariat account through the real login form, checks every target answers 200
 real content (a redirect to the login or a 429 stops the run), warms up, then runs alternating
 rounds (the order rotated each round) over the targets. For each run it records wrk's requests,
 rps and latency percentiles, and the CPU time of the gunicorn tree and of the PostgreSQL
-backends serving it. Writes bench/results/http.json (rendered by bench/report.py).
+backends serving it. When wagtail/bakerydemo is prepared (bench/bakerydemo.py; BAKERYDEMO=0
+skips it), it is served beside ours and its pages join the same rounds: every row gets its CPU
+ratio to bakerydemo's search, and issue 18's ratio targets are checked. Writes
+bench/results/http.json (rendered by bench/report.py).
 """
 
 from __future__ import annotations
@@ -28,6 +31,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from urllib.parse import urlencode
 
+import bakerydemo
 import http_setup
 from http_client import fetch, sign_in
 from loadgen import ServerCPU, ensure_wrk, run_wrk
@@ -42,6 +46,16 @@ DEFAULT_DB = "postgres://postgres@127.0.0.1:5432/casebook_bench"
 APP_NAME = f"casebook-bench-http-{os.getpid()}"
 # Targets of issue 9 (server CPU ms per request, gunicorn + PostgreSQL, database search backend).
 TARGETS_MS = {"case": 10.0, "library_q_facets": 40.0, "admin_cases": 50.0}
+# Targets of issue 18, as ratios of CPU ms/req measured in the same run:
+# (row, reference row, at most this many times, datasets it applies to: "10k" = fewer than
+# 50,000 published cases, "100k" = more, None = any).
+RATIO_TARGETS = [
+    ("library_q", "library_q_facets", 1.0, None),
+    ("library_q", "bakerydemo_search", 0.5, "10k"),
+    ("library_q", "bakerydemo_search", 1.0, "100k"),
+    ("library_q_facets", "bakerydemo_search", 0.5, "10k"),
+    ("home", "static", 25.0, None),
+]
 
 
 class BenchError(RuntimeError):
@@ -73,11 +87,14 @@ def server_env(database_url: str, port: int, workers: int) -> dict:
 
 
 class Server:
-    """gunicorn in its own process group, stopped by that group's id."""
+    """gunicorn in its own process group, stopped by that group's id (ours by default; bakerydemo
+    with its own command, directory and environment)."""
 
-    def __init__(self, env: dict, log: Path):
-        self.env, self.log = env, log
-        self.port = int(env["PORT"])
+    def __init__(self, env: dict, log: Path, *, port: int | None = None, cmd: list[str] | None = None,
+                 cwd: Path = ROOT, probe: str = "/static/website/site.css"):
+        self.env, self.log, self.cwd, self.probe = env, log, cwd, probe
+        self.port = port or int(env["PORT"])
+        self.cmd = cmd or [str(VENV_BIN / "gunicorn"), "-c", "config/gunicorn.conf.py"]
         self.proc: subprocess.Popen | None = None
 
     def prepare(self) -> None:
@@ -87,15 +104,14 @@ class Server:
 
     def start(self, timeout: float = 60) -> None:
         self._logfile = self.log.open("w")
-        self.proc = subprocess.Popen([str(VENV_BIN / "gunicorn"), "-c", "config/gunicorn.conf.py"],
-                                     cwd=ROOT, env=self.env, stdout=self._logfile, stderr=subprocess.STDOUT,
-                                     start_new_session=True)
+        self.proc = subprocess.Popen(self.cmd, cwd=self.cwd, env=self.env, stdout=self._logfile,
+                                     stderr=subprocess.STDOUT, start_new_session=True)
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline:
             if self.proc.poll() is not None:
                 raise BenchError(f"gunicorn exited ({self.proc.returncode}):\n{self.log.read_text()[-3000:]}")
             try:
-                status, _h, _b = fetch(self.base, "/static/website/site.css")
+                status, _h, _b = fetch(self.base, self.probe)
                 if status:
                     return
             except OSError:
@@ -119,16 +135,19 @@ class Server:
 
 
 def db_backend_pids(database_url: str):
-    """A function listing the PostgreSQL backends of the server's connections (by application_name)."""
+    """A function making, for an application_name, a function listing the PostgreSQL backends of
+    that server's connections (pg_stat_activity covers every database of the cluster)."""
     import psycopg
 
     conn = psycopg.connect(database_url, autocommit=True, application_name="casebook-bench-probe")
 
-    def pids() -> list[int]:
-        rows = conn.execute("SELECT pid FROM pg_stat_activity WHERE application_name = %s", [APP_NAME]).fetchall()
-        return [r[0] for r in rows]
+    def pids_of(app_name: str):
+        def pids() -> list[int]:
+            rows = conn.execute("SELECT pid FROM pg_stat_activity WHERE application_name = %s", [app_name])
+            return [r[0] for r in rows.fetchall()]
+        return pids
 
-    return pids, conn
+    return pids_of, conn
 
 
 def targets(setup: dict, static_path: str) -> list[dict]:
@@ -152,9 +171,9 @@ def targets(setup: dict, static_path: str) -> list[dict]:
     ]
 
 
-def check(base: str, target: dict, headers: dict) -> int:
+def check(target: dict, headers: dict) -> int:
     """200 with the expected content, or stop the run: measuring a login page or a 429 is no use."""
-    status, resp_headers, body = fetch(base, target["path"], headers=headers)
+    status, resp_headers, body = fetch(target["base"], target["path"], headers=headers)
     text = body.decode("utf-8", "replace")
     if status != 200:
         raise BenchError(f"{target['what']}: HTTP {status} {resp_headers.get('location', '')} for {target['path']}")
@@ -175,22 +194,23 @@ def static_reference(base: str) -> str:
     return text[start:end]
 
 
-def measure(base: str, tlist: list[dict], headers_for, cpu: ServerCPU, args) -> dict[str, list[dict]]:
+def measure(tlist: list[dict], headers_for, args) -> dict[str, list[dict]]:
+    """Each target on its own server (t["base"]), its CPU read by that server's ServerCPU (t["cpu"])."""
     runs: dict[str, list[dict]] = {t["key"]: [] for t in tlist}
     for t in tlist:  # warm-up: caches, jieba, connections
-        run_wrk(base + t["path"], duration_s=args.warmup, connections=args.connections, threads=args.threads,
+        run_wrk(t["base"] + t["path"], duration_s=args.warmup, connections=args.connections, threads=args.threads,
                 headers=headers_for(t))
     for r in range(args.rounds):
         order = tlist[r % len(tlist):] + tlist[:r % len(tlist)]
         for t in order:
-            result, app_ms, db_ms = cpu.measure(
-                run_wrk, base + t["path"], duration_s=args.seconds, connections=args.connections,
+            result, app_ms, db_ms = t["cpu"].measure(
+                run_wrk, t["base"] + t["path"], duration_s=args.seconds, connections=args.connections,
                 threads=args.threads, headers=headers_for(t),
             )
             if not result["requests"] and not result["errors"]:
                 # Nothing finished inside the window (a busy machine): once more, three times longer.
-                result, app_ms, db_ms = cpu.measure(
-                    run_wrk, base + t["path"], duration_s=3 * args.seconds, connections=args.connections,
+                result, app_ms, db_ms = t["cpu"].measure(
+                    run_wrk, t["base"] + t["path"], duration_s=3 * args.seconds, connections=args.connections,
                     threads=args.threads, headers=headers_for(t),
                 )
             if result["errors"] or not result["requests"]:
@@ -210,6 +230,7 @@ def summarise(tlist: list[dict], runs: dict[str, list[dict]], sizes: dict[str, i
         return statistics.median(r[field] for r in runs[key])
 
     ref_cpu, ref_rps = med("static", "cpu_ms_per_req"), med("static", "rps")
+    bakery_cpu = med("bakerydemo_search", "cpu_ms_per_req") if runs.get("bakerydemo_search") else None
     rows = []
     for t in tlist:
         k = t["key"]
@@ -223,13 +244,36 @@ def summarise(tlist: list[dict], runs: dict[str, list[dict]], sizes: dict[str, i
             "db_cpu_ms_per_req": round(med(k, "db_cpu_ms_per_req"), 2),
             "rps": round(med(k, "rps"), 1), "p50_ms": round(med(k, "p50_ms"), 2), "p99_ms": round(med(k, "p99_ms"), 2),
             "ratio_to_reference": round(cpu / ref_cpu, 1) if ref_cpu else None,
+            "ratio_to_bakerydemo_search": round(cpu / bakery_cpu, 2) if bakery_cpu else None,
             "rps_ratio_to_reference": round(med(k, "rps") / ref_rps, 3) if ref_rps else None,
             "bytes": sizes.get(k), "runs": len(runs[k]),
         })
     return rows
 
 
-def notes(args, setup: dict, static_path: str) -> str:
+def ratio_targets(rows: list[dict], published: int) -> list[dict]:
+    """Issue 18's targets that apply to this dataset, each with the ratio measured (None, and
+    met None, when a side was not measured, e.g. bakerydemo skipped)."""
+    scale = "100k" if published >= 50_000 else "10k"
+    by_key = {r["key"]: r for r in rows}
+    out = []
+    for key, ref, limit, applies in RATIO_TARGETS:
+        if applies not in (None, scale):
+            continue
+        a, b = by_key.get(key), by_key.get(ref)
+        label = {"library_q": "library, q alone", "library_q_facets": "library, q + 2 facets",
+                 "bakerydemo_search": "bakerydemo's search", "static": "the static file", "home": "home page"}
+        ratio = a["cpu_ms_per_req"] / b["cpu_ms_per_req"] if a and b and b["cpu_ms_per_req"] else None
+        out.append({
+            "what": f"{label.get(key, key)} ≤ {limit:g}× {label.get(ref, ref)}" + (f" ({scale})" if applies else ""),
+            "key": key, "reference": ref, "limit": limit, "scale": applies,
+            "ratio": round(ratio, 2) if ratio is not None else None,
+            "met": (ratio <= limit) if ratio is not None else None,
+        })
+    return out
+
+
+def notes(args, setup: dict, static_path: str, reference: dict) -> str:
     method = (
         f"gunicorn `config/gunicorn.conf.py`, {args.workers} sync workers, `config.settings.production` "
         f"(plain-HTTP profile: `SECURE_SSL_REDIRECT=0 SECURE_COOKIES=0 SECURE_HSTS_SECONDS=0`, rate limits raised "
@@ -245,6 +289,22 @@ def notes(args, setup: dict, static_path: str) -> str:
         f"({setup['campaign']['published']} published cases); query “{setup['query']}” finds "
         f"{setup['query_total']} cases, {setup['facets_total']} with the two facets {setup['facets']}."
     )
+    if reference.get("status") == "measured":
+        v = reference["versions"]
+        method += (
+            f"\n\n**Reference: wagtail/bakerydemo** at commit `{reference['commit'][:12]}` (Python {v['python']}, "
+            f"Django {v['django']}, Wagtail {v['wagtail']}, gunicorn {v['gunicorn']}), served beside ours in the "
+            f"same rounds by gunicorn with {args.workers} sync workers, `bakerydemo.settings.production` (same "
+            f"plain-HTTP profile: `SECURE_SSL_REDIRECT=False SECURE_HSTS_SECONDS=0`), its initial data "
+            f"(`load_initial_data`) in PostgreSQL database `{reference['database']}`, Wagtail's database search "
+            f"backend (its default without Elasticsearch, as ours is our database backend; gunicorn rather than "
+            f"its Procfile's uWSGI, so that both sites run under the same server), its local-memory "
+            f"cache (its default without Redis); its CPU is counted the same way (its gunicorn tree plus its "
+            f"PostgreSQL backends). Its search records a hit per request (a database write), as it does in "
+            f"production. *ratio to bakerydemo search* = CPU ms/req ÷ that of bakerydemo's search page."
+        )
+    else:
+        method += f"\n\n**Reference: wagtail/bakerydemo** not measured: {reference.get('reason', 'unknown')}."
     extra = NOTES.read_text(encoding="utf-8").strip() if NOTES.exists() else ""
     return method + ("\n\n" + extra if extra else "")
 
@@ -269,27 +329,37 @@ def main() -> int:
     env = server_env(database_url, free_port(), args.workers)
     log = args.out.parent / "http-server.log"
     args.out.parent.mkdir(parents=True, exist_ok=True)
+    reference, reason = bakerydemo.locate()
+    ref_info = reference.describe() if reference else {"status": "skipped", "reason": reason}
+    print(f"bakerydemo reference: {reference.commit[:12] if reference else reason}", flush=True)
     server = Server(env, log)
     server.prepare()
     server.start()
-    pids, probe = db_backend_pids(database_url)
+    pids_of, probe = db_backend_pids(database_url)
+    ref_server = None
     try:
         session = sign_in(server.base, setup["username"], setup["password"])
         static_path = static_reference(server.base)
-        tlist = targets(setup, static_path)
+        cpu = ServerCPU(server.proc.pid, db_pids=pids_of(APP_NAME))
+        tlist = [{**t, "base": server.base, "cpu": cpu} for t in targets(setup, static_path)]
+        if reference:
+            ref_server, ref_targets = bakerydemo.start(reference, Server, args, pids_of, ref_info)
+            tlist += ref_targets
 
         def headers_for(t: dict) -> dict:
             return {"Cookie": session} if t.get("signed_in") else {}
 
-        sizes = {t["key"]: check(server.base, t, headers_for(t)) for t in tlist}
-        cpu = ServerCPU(server.proc.pid, db_pids=pids)
-        runs = measure(server.base, tlist, headers_for, cpu, args)
+        sizes = {t["key"]: check(t, headers_for(t)) for t in tlist}
+        runs = measure(tlist, headers_for, args)
         for t in tlist:  # still the real pages at the end (no expired session, no 429)
-            check(server.base, t, headers_for(t))
+            check(t, headers_for(t))
     finally:
         server.stop()
+        if ref_server:
+            ref_server.stop()
         probe.close()
     rows = summarise(tlist, runs, sizes)
+    goals = ratio_targets(rows, setup["counts"]["published"])
     counts = setup["counts"]
     result = {
         "section": "HTTP: pages under gunicorn (median = server CPU ms per request)",
@@ -297,7 +367,9 @@ def main() -> int:
         "measured_at": datetime.now(UTC).isoformat(timespec="seconds"),
         "dataset": f"{database_url.rsplit('/', 1)[-1]}: {counts['cases']} cases, {counts['published']} published",
         "rows": rows,
-        "notes_md": notes(args, setup, static_path),
+        "ratio_targets": goals,
+        "reference": ref_info,
+        "notes_md": notes(args, setup, static_path, ref_info),
         "config": {k: getattr(args, k) for k in ("rounds", "seconds", "warmup", "connections", "threads", "workers")},
         "raw": runs,
     }
@@ -305,8 +377,12 @@ def main() -> int:
     print(f"wrote {args.out.relative_to(ROOT) if args.out.is_relative_to(ROOT) else args.out}")
     for row in rows:
         mark = "" if row["met"] is None else (" ✓" if row["met"] else " ✗")
-        print(f"  {row['what']:<40} cpu {row['median']:7.2f} ms/req{mark}  ×{row['ratio_to_reference']}  "
-              f"{row['rps']:8.1f} req/s  p50 {row['p50_ms']} ms  p99 {row['p99_ms']} ms")
+        print(f"  {row['what']:<40} cpu {row['median']:7.2f} ms/req{mark}  ×{row['ratio_to_reference']} static  "
+              f"×{row['ratio_to_bakerydemo_search']} bakerydemo search  {row['rps']:8.1f} req/s  "
+              f"p50 {row['p50_ms']} ms  p99 {row['p99_ms']} ms")
+    for goal in goals:
+        mark = "not measured" if goal["met"] is None else ("✓" if goal["met"] else "✗")
+        print(f"  target: {goal['what']:<55} ×{goal['ratio']}  {mark}")
     return 0
 
 

@@ -18,7 +18,7 @@ from wagtail.images import get_image_model
 
 from accounts.roles import Role
 
-from . import permissions, uploads, validation
+from . import case_fields, permissions, uploads, validation
 from .errors import Forbidden, InvalidState, NotFound
 from .models import Case, CaseAttachment, CaseImage, CaseIndicator
 from .models.cases import AttachmentKind
@@ -26,11 +26,7 @@ from .models.cases import AttachmentKind
 ALT_REQUIRED = gettext_lazy("请填写图片说明（替代文本），供视障用户朗读。")
 
 # Fields a submitter may write; state, ranks, tiers and dates belong to the workflow.
-EDITABLE_FIELDS = (
-    "title", "summary", "category", "region", "organisation", "organisation_type", "contact_name",
-    "contact_phone", "contact_email", "period_start", "period_end", "scenarios", "task_area",
-    "key_groups", "special_project", "background", "approach", "outcomes", "lessons", "replicability",
-)
+EDITABLE_FIELDS = case_fields.EDITABLE
 
 
 def lock_for_edit(*, case: Case | int, by) -> Case:

@@ -14,7 +14,7 @@ from openpyxl.utils import get_column_letter
 
 import audit
 
-from . import nomination, permissions
+from . import extensions, nomination, permissions
 from .errors import Forbidden
 from .models import Campaign, Case
 from .taxonomies import KeyGroup, Scenario, TaskArea, label_of
@@ -89,9 +89,7 @@ def formal_check_sheet(*, by, cases: list[Case], campaign: Campaign) -> bytes:
     """形式审查清单: the cases awaiting the formal check, with their 查重 figures (docs/similarity.md)."""
     if not permissions.is_staff_role(by):
         raise Forbidden(_("只有组织方可以下载形式审查清单。"))
-    from similarity.selectors import latest_reports
-
-    reports = latest_reports(c.pk for c in cases)
+    reports = extensions.similarity.latest_reports(c.pk for c in cases)
 
     def figures(case: Case) -> list:
         report = reports.get(case.pk)

@@ -10,16 +10,14 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
 from django.db import transaction
-from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.translation import gettext as _
-
-from notifications.mail import queue_email
 
 from . import effects, permissions, uploads, workflow
 from .errors import Forbidden, GuardFailed, InvalidState, NotFound
 from .models import Campaign, Case, Objection, ObjectionOutcome
 from .models.cases import phone_validator
+from .signals import objection_event
 from .states import CaseStatus
 
 logger = logging.getLogger(__name__)
@@ -119,7 +117,7 @@ def submit_objection(*, case_id: int, name: str, phone: str, email: str, reason:
         objection = Objection.objects.create(
             case=case, name=name, phone=phone, email=email, reason=reason, evidence=document
         )
-        transaction.on_commit(lambda: _mail_objector(objection, "received"))
+        transaction.on_commit(lambda: _announce(objection, "received"))
     return objection
 
 
@@ -146,18 +144,13 @@ def rule_objection(*, objection_id: int, by, outcome: str, conclusion: str) -> O
                 case=objection.case_id, name="disqualify", by=by,
                 reason=_("异议成立（%(ref)s）：%(conclusion)s") % {"ref": objection.reference, "conclusion": conclusion},
             )
-        transaction.on_commit(lambda: _mail_objector(objection, "ruled"))
+        transaction.on_commit(lambda: _announce(objection, "ruled"))
     return objection
 
 
-def _mail_objector(objection: Objection, event: str) -> None:
-    if not objection.email:
-        return
-    body = render_to_string("cases/email/objection.txt", {"objection": objection, "event": event})
-    subject = _("【典型案例库】异议%(what)s（%(ref)s）") % {
-        "what": _("已受理") if event == "received" else _("处理结果"), "ref": objection.reference,
-    }
-    queue_email(subject, body, [objection.email])
+def _announce(objection: Objection, event: str) -> None:
+    """After commit: listeners (notifications mails the objector) hear of it."""
+    objection_event.send(sender=Objection, objection=objection, event=event)
 
 
 def erase_expired_personal_data(*, now: datetime | None = None) -> int:

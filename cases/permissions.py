@@ -1,6 +1,7 @@
 """Who may see and do what (docs/domain.md §3): the one place that answers it.
 
-Querysets, admin views, the API, file serving and (later) the search index all ask here.
+Querysets, admin views, the API, file serving, the 查重 pages and the search index (which
+cases are public: `PUBLIC_STATES`) all ask here.
 Invisible objects are reported as missing (404) by callers, never as forbidden.
 """
 
@@ -8,11 +9,20 @@ from __future__ import annotations
 
 from django.db.models import Q, QuerySet
 
+# Re-exported: who a user is and what they may do with accounts is answered below cases (accounts
+# stands below cases), and callers keep asking this one module.
+from accounts.permissions import (  # noqa: F401
+    can_create_submitter_accounts,
+    can_manage_accounts,
+    is_staff_role,
+    region_in_scope,
+    role_of,
+)
 from accounts.roles import Role
+from regions.models import Region, RegionLevel
 
 from . import review_scope
-from .models import Case, CaseAttachment, CaseImage, Region
-from .models.regions import RegionLevel
+from .models import Case, CaseAttachment, CaseImage
 from .states import EDITABLE_STATES, CaseStatus
 
 # States a reviewer sees when assigned (docs/domain.md §3).
@@ -28,18 +38,6 @@ REVIEWER_STATES = frozenset(
 PUBLIC_STATES = frozenset({CaseStatus.PUBLISHED})
 
 
-def role_of(user) -> str | None:
-    """The role a request acts in; None for anonymous or disabled users."""
-    if user is None or not getattr(user, "is_authenticated", False) or not user.is_active:
-        return None
-    return user.effective_role
-
-
-def is_staff_role(user) -> bool:
-    """Secretariat and administrators see every campaign and case."""
-    return role_of(user) in {Role.SECRETARIAT, Role.ADMIN}
-
-
 def region_scope_q(region: Region, prefix: str = "") -> Q:
     """Cases of `region` and every region under it."""
     if region.level == RegionLevel.PROVINCE:
@@ -47,18 +45,6 @@ def region_scope_q(region: Region, prefix: str = "") -> Q:
     if region.level == RegionLevel.PREFECTURE:
         return Q(**{f"{prefix}prefecture": region.code})
     return Q(**{f"{prefix}region": region.code})
-
-
-def region_in_scope(user, region: Region) -> bool:
-    """Whether `region` lies within the user's own region (inclusive)."""
-    own = getattr(user, "region", None)
-    if own is None:
-        return False
-    if own.level == RegionLevel.PROVINCE:
-        return (region.province_id or region.code) == own.code
-    if own.level == RegionLevel.PREFECTURE:
-        return region.code == own.code or region.prefecture_id == own.code
-    return region.code == own.code
 
 
 def _assigned_q(user) -> Q:
@@ -193,18 +179,6 @@ def can_print_application(user, case: Case) -> bool:
 
 def can_export_nominations(user) -> bool:
     return role_of(user) == Role.RECOMMENDER and user.region is not None
-
-
-def can_manage_accounts(user) -> bool:
-    return is_staff_role(user)
-
-
-def can_create_submitter_accounts(user, region: Region) -> bool:
-    """Recommenders create submitter accounts for their own province; the secretariat for any."""
-    role = role_of(user)
-    if role in {Role.SECRETARIAT, Role.ADMIN}:
-        return True
-    return role == Role.RECOMMENDER and region_in_scope(user, region)
 
 
 def can_manage_campaigns(user) -> bool:

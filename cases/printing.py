@@ -14,26 +14,23 @@ import typst
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from . import case_fields
 from .models import Case
-from .taxonomies import KeyGroup, OrganisationType, Scenario, SpecialProject, TaskArea, label_of
 from .typst_files import typst_path, typst_root
 
 TEMPLATE = Path(__file__).resolve().parent / "print" / "application.typ"
 FONT_DIR = Path(justmytype_intl_cjk.__file__).resolve().parent / "fonts" / "ofl" / "notosanssc"
-SECTIONS = [
-    ("summary", _("案例摘要")), ("background", _("背景")), ("approach", _("主要做法")),
-    ("outcomes", _("成效")), ("lessons", _("经验启示")), ("replicability", _("可复制推广")),
-]
+SECTIONS = ("summary", *case_fields.BODY)
+# The facts table, in order; the period (实施时间) is composed between the contacts and the scenarios.
+FACTS_BEFORE_PERIOD = ("region", "category", "organisation", "organisation_type", "contact_name",
+                       "contact_phone", "contact_email")
+FACTS_AFTER_PERIOD = ("scenarios", "task_area", "key_groups", "special_project")
 
 
 def _number(value) -> str:
     if value is None:
         return ""
     return f"{value:,.0f}" if value == value.to_integral_value() else f"{value:,.2f}"
-
-
-def _labels(choices, codes) -> str:
-    return "、".join(label_of(choices, c) for c in codes) or "—"
 
 
 def _period(case: Case) -> str:
@@ -43,19 +40,26 @@ def _period(case: Case) -> str:
     return f"{case.period_start:%Y年%-m月} — {end}"
 
 
+def _fact(case: Case, name: str) -> str:
+    if name == "region":
+        return case.region.full_name
+    if name == "category":
+        return case.category.title if case.category else "—"
+    if case_fields.get(name).codes:
+        return case_fields.code_labels(case, name) or "—"
+    return getattr(case, name) or "—"
+
+
 def case_data(case: Case) -> dict:
     """Everything the template shows, as plain JSON (images by their storage names, cases.typst_files)."""
     facts = [
-        (_("所属地区"), case.region.full_name), (_("征集方向"), case.category.title if case.category else "—"),
-        (_("申报单位"), case.organisation or "—"), (_("单位类型"), label_of(OrganisationType, case.organisation_type) if case.organisation_type else "—"),
-        (_("联系人"), case.contact_name or "—"), (_("联系电话"), case.contact_phone or "—"),
-        (_("电子邮箱"), case.contact_email or "—"), (_("实施时间"), _period(case)),
-        (_("应用场景"), _labels(Scenario, case.scenarios)), (_("主要任务"), label_of(TaskArea, case.task_area) if case.task_area else "—"),
-        (_("重点群体"), _labels(KeyGroup, case.key_groups)), (_("重点工程"), label_of(SpecialProject, case.special_project) if case.special_project else "—"),
+        *((case_fields.label(name), _fact(case, name)) for name in FACTS_BEFORE_PERIOD),
+        (_("实施时间"), _period(case)),
+        *((case_fields.label(name), _fact(case, name)) for name in FACTS_AFTER_PERIOD),
     ]
     sections = [
-        {"title": title, "paragraphs": [p.strip() for p in (getattr(case, field) or "").splitlines() if p.strip()] or ["—"]}
-        for field, title in SECTIONS
+        {"title": title, "paragraphs": [p.strip() for p in text.splitlines() if p.strip()] or ["—"]}
+        for title, text in case_fields.sections(case, SECTIONS)
     ]
     images = []
     for item in case.images.select_related("image"):

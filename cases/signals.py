@@ -10,3 +10,8 @@ that listeners depend on the signal, not on the workflow (no import cycle throug
 from django.dispatch import Signal
 
 case_transitioned = Signal()
+
+# `objection_event(sender=Objection, objection=..., event="received" | "ruled")`, sent by
+# `cases.notice` after the objection's transaction commits. notifications mails the objector
+# (cases stands below notifications and never imports it: docs/architecture.md, "Layers").
+objection_event = Signal()

@@ -11,6 +11,8 @@ from typing import TYPE_CHECKING
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 
+from . import case_fields
+
 if TYPE_CHECKING:
     from .models import Case
 
@@ -22,8 +24,8 @@ LINE_SPACE = re.compile(r"[\t\n\r\x0b\x0c\x85\u2028\u2029]+")
 # Embeddings, overrides and isolates reorder how a title reads ("gpj.exe" shown as "exe.jpg").
 BIDI = re.compile(r"[\u202a-\u202e\u2066-\u2069]")
 SURROGATE = re.compile(r"[\ud800-\udfff]")
-SINGLE_LINE = ("title", "organisation", "contact_name", "contact_phone", "contact_email")
-MULTI_LINE = ("summary", "background", "approach", "outcomes", "lessons", "replicability")
+SINGLE_LINE = case_fields.SINGLE_LINE  # one line: line breaks become spaces, no direction marks
+MULTI_LINE = case_fields.MULTI_LINE
 
 
 def clean_text(value: str) -> str:
@@ -67,20 +69,8 @@ def clean_case_text(case: Case) -> None:
     if errors:
         raise ValidationError(errors)
 
-REQUIRED_TEXT = {
-    "summary": _("案例摘要"),
-    "organisation": _("申报单位"),
-    "organisation_type": _("单位类型"),
-    "contact_name": _("联系人"),
-    "contact_phone": _("联系电话"),
-    "contact_email": _("电子邮箱"),
-    "task_area": _("主要任务"),
-    "background": _("背景"),
-    "approach": _("主要做法"),
-    "outcomes": _("成效"),
-    "lessons": _("经验启示"),
-    "replicability": _("可复制推广"),
-}
+# Asked for by label (“请填写“背景”。”), in the order of the 申报书.
+REQUIRED_TEXT = {f.name: f.label for f in case_fields.FIELDS if f.submit}
 
 
 # Every form field `submission_problems` looks at: what the case form marks “提交必填” before saving

@@ -1,5 +1,6 @@
 """Wagtail admin wiring for cases: permission policies, viewsets, menu, dashboard."""
 
+from django.http import Http404, HttpResponseRedirect
 from django.templatetags.static import static
 from django.urls import include, path, reverse
 from django.utils.html import format_html
@@ -12,7 +13,7 @@ from accounts.roles import Role
 
 from . import permissions
 from .admin.policies import CampaignPermissionPolicy, CasePermissionPolicy
-from .models import Campaign, Case
+from .models import Campaign, Case, CaseAttachment, Objection
 
 # Policies first: Wagtail must never fall back to its model-permission policy for these.
 register_permission_policy(Case, CasePermissionPolicy(Case), exact_class=True)
@@ -20,6 +21,7 @@ register_permission_policy(Campaign, CampaignPermissionPolicy(Campaign), exact_c
 
 from .admin import dashboard  # noqa: E402
 from .admin import urls as working_urls  # noqa: E402
+from .admin.media_api import ChoosableDocumentsAPIViewSet, ChoosableImagesAPIViewSet  # noqa: E402
 from .admin.viewsets import CampaignViewSet, CaseViewSet  # noqa: E402
 
 # Wagtail's own content tools stay with the secretariat and administrators.
@@ -28,8 +30,6 @@ STAFF_ONLY_MENU_ITEMS = frozenset({"explorer", "images", "documents", "snippets"
 
 @hooks.register("construct_admin_api", order=100)  # after Wagtail's own registrations
 def admin_api_lists_only_choosable_media(router):
-    from .admin.media_api import ChoosableDocumentsAPIViewSet, ChoosableImagesAPIViewSet
-
     router.register_endpoint("documents", ChoosableDocumentsAPIViewSet)
     router.register_endpoint("images", ChoosableImagesAPIViewSet)
 
@@ -126,3 +126,17 @@ def register_adoptions_menu_item():
         _("借鉴报告"), reverse("adoptions:index"), name="adoptions", icon_name="list-ul", order=127,
         shown_to=permissions.is_staff_role,
     )
+
+
+@hooks.register("before_serve_document")
+def case_attachments_only_through_their_view(document, request):
+    """Wagtail's /documents/<id>/<name> would serve a case attachment to anyone who has seen its
+    (generated) file name, without asking permissions.py. Case attachments are sent to
+    /files/attachments/<pk>/ instead: permission-checked, audited, Content-Disposition attachment."""
+    attachment = CaseAttachment.objects.filter(document=document).only("pk").first()
+    if attachment is not None:
+        return HttpResponseRedirect(reverse("case_files:attachment", args=[attachment.pk]))
+    # An objector's evidence (personal data) goes to the secretariat's desk view only.
+    if Objection.objects.filter(evidence=document).exists():
+        raise Http404
+    return None

@@ -29,7 +29,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
-from . import editing, nomination, transitions
+from . import editing, extensions, nomination, transitions
 from .bulk_insert import chunks, insert, insert_rows, plan_times
 from .bulk_plans import BulkPlanError, BulkResult, Plan, Review, Step
 from .errors import GuardFailed, WorkflowError
@@ -113,7 +113,7 @@ class _Run:
     def _prepare(self, i: int, plan: Plan) -> None:
         case = plan.case
         region = case.region
-        case.province_id = region.province_id or region.code
+        case.province_id = region.province_code
         case.prefecture_id = region.prefecture_id
         if case.status != CaseStatus.DRAFT or case.pk is not None:
             self.fail(i, _("只能批量创建新案例。"))
@@ -369,12 +369,9 @@ def _category_code(run: _Run, campaign_id: int, category_id: int | None) -> str:
 
 def index_published(case_ids: list[int], progress: Progress | None = None, batch: int = 500) -> None:
     """The public index for these cases, through search's bulk sync (both backends), in batches."""
-    # search depends on cases (it indexes them); this one call back up stays inside the function
-    # so that loading cases never loads search (tests/test_import_graph.py lists cases↔search).
-    from search.indexing import sync_cases
-
+    # search stands above cases (it indexes them): it lends its bulk sync through the port.
     for start in range(0, len(case_ids), batch):
-        sync_cases(case_ids[start : start + batch])
+        extensions.search.sync_cases(case_ids[start : start + batch])
         if progress:
             progress("index", min(start + batch, len(case_ids)), len(case_ids))
 

@@ -68,7 +68,7 @@ def _prepare(item: ImportItem, by, now: datetime) -> tuple[Case, CaseTransition,
         inputs={"source": item.source, "published_at": item.published_at}, facts=CaseFacts(case, now),
     )
     region = case.region
-    case.province_id = region.province_id or region.code
+    case.province_id = region.province_code
     case.prefecture_id = region.prefecture_id
     return case, record, editing.parse_indicators(rows) if rows else []
 

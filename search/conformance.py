@@ -5,9 +5,11 @@ cluster"): it creates a temporary index with the production mapping behind a tem
 (both named `<SEARCH_ES_INDEX>-conformance-<time>`, inside the index pattern the application's
 privileges cover), loads a fixed sample of cases (`SAMPLE`, below), runs every query shape the
 site uses and checks each answer against what the database backend's match rules give on the
-same sample (`expected_ids`: `search.segment.analyse` applied term for term, as
-`search/backends/db_query.py` does; tests/search/test_conformance.py shows both backends agree
-on it), measures latency, and deletes what it created by exact name.
+same sample (`expected`: `search.segment.analyse` with the synonym dictionary, applied term for
+term as `search/backends/db_query.py` does, and `search/backends/coverage.py`'s rule for partial
+matches: which cases are returned, full matches ranked before partial ones, the words each hit
+lacks and the words no case has; tests/search/test_conformance.py shows the database backend
+answers exactly that), measures latency, and deletes what it created by exact name.
 """
 
 from __future__ import annotations
@@ -18,7 +20,10 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 
-from .extract import CaseText
+from . import synonyms
+from .backends import coverage
+from .extract import CaseText, suggestion_inputs
+from .probes import facet_counts
 from .query import DIMENSIONS, SearchQuery
 from .segment import analyse, field_terms
 
@@ -76,6 +81,8 @@ TEXT_QUERIES = [
     ("Latin + Chinese", "IT培训"),
     ("sentence", "怎样帮助老人学会用智能手机"),
     ("digits", "5G"),
+    ("partial: most words", "退役军人 电商 量子"),
+    ("partial: any word", "量子 纠缠 老年人"),
 ]
 SUGGEST_PREFIXES = [("2025", 6), ("5G", 7), ("数字", 2), ("数字工匠", 5)]
 
@@ -87,19 +94,54 @@ def _terms(text: CaseText) -> set[str]:
     return terms
 
 
-def expected_ids(q: str, texts: list[CaseText]) -> set[int]:
-    """The database backend's match rule on the sample (db_query.text_match, in memory)."""
-    aq = analyse(q)
-    found = set()
+@dataclass(frozen=True)
+class Expected:
+    """The database backend's answer to a query on the sample."""
+
+    ids: set[int]  # the cases returned (full and partial matches)
+    full: set[int]  # those matching the whole query (ranked first)
+    missing: dict[int, tuple[str, ...]]  # the words each returned case lacks
+    missing_words: tuple[str, ...]  # the words no case has
+
+
+def expected(q: str, texts: list[CaseText]) -> Expected:
+    """The database backend's rules on the sample (db_query.complete_atoms and
+    coverage.of_masks/accepted, in memory)."""
+    aq = analyse(q, synonyms.current())
+    if not aq.groups:
+        return Expected(set(), set(), {}, ())
+    atoms = aq.atoms
+    masks = {}
     for text in texts:
         terms = _terms(text)
-        matched = sum(
-            1 for g in aq.groups
-            if g.phrase <= terms or (g.words and sum(1 for w in g.words if w <= terms) >= g.words_needed)
-        )
-        if aq.groups and matched >= aq.groups_needed:
-            found.add(text.case_id)
-    return found
+        mask = sum(1 << i for i, atom in enumerate(atoms) if atom <= terms)
+        if mask:
+            masks[text.case_id] = mask
+    coverages, missing_words = coverage.of_masks(aq, masks)
+    ids = set(coverage.accepted(aq, coverages))
+    return Expected(ids, {cid for cid in ids if coverage.is_full(aq, coverages[cid])},
+                    {cid: coverages[cid].missing for cid in ids}, tuple(missing_words))
+
+
+def expected_ids(q: str, texts: list[CaseText]) -> set[int]:
+    return expected(q, texts).ids
+
+
+def partial_order(results, want: Expected) -> str:
+    """What differs from the database backend in the partial-match answer ("" when nothing):
+    every full match before every partial one, the words each hit lacks, the words no case has."""
+    problems = []
+    ranks = [cid in want.full for cid in results.case_ids]
+    if ranks != sorted(ranks, reverse=True):
+        problems.append("partial before full")
+    lacks = {h.case_id: h.missing for h in results.hits if h.case_id in want.ids}
+    if any(lacks[cid] != want.missing[cid] for cid in lacks):
+        problems.append(f"missing per hit {lacks} ≠ {want.missing}")
+    if tuple(results.missing_words) != want.missing_words:
+        problems.append(f"missing words {list(results.missing_words)} ≠ {list(want.missing_words)}")
+    if results.full_total != len(want.full):
+        problems.append(f"full {results.full_total} ≠ {len(want.full)}")
+    return "; ".join(problems)
 
 
 def expected_facets(ids: set[int], texts: list[CaseText]) -> dict[str, dict]:
@@ -142,8 +184,6 @@ def _timed(call: Callable):
 
 def run_checks(backend, texts: list[CaseText], repeat: int = 3) -> list[Check]:
     """Every query shape against `backend` (an ElasticsearchBackend on the temporary alias)."""
-    from .probes import facet_counts
-
     checks: list[Check] = []
     everything = {t.case_id for t in texts}
 
@@ -161,7 +201,7 @@ def run_checks(backend, texts: list[CaseText], repeat: int = 3) -> list[Check]:
                         f"{sorted(results.case_ids)} (expected {sorted(ids)})", [ms]))
 
     for label, q in TEXT_QUERIES:
-        want_ids = expected_ids(q, texts)
+        want = expected(q, texts)
         times = []
         for _ in range(repeat):
             results, ms = _timed(lambda q=q: backend.search(SearchQuery(q=q, page_size=100)))
@@ -171,9 +211,12 @@ def run_checks(backend, texts: list[CaseText], repeat: int = 3) -> list[Check]:
         merged = all("</mark><mark>" not in m for m in marks)
         escaped = all("<script>" not in m and "<b>" not in m for m in marks)
         highlighted = not results.hits or any("<mark>" in m for m in marks)
-        checks.append(Check("text", f"{label}: {q}", got == want_ids and merged and escaped and highlighted,
-                            f"hits {sorted(got)} (database rules: {sorted(want_ids)}); "
-                            f"highlight {'merged' if merged else 'NOT merged'}, {'escaped' if escaped else 'NOT escaped'}",
+        partial = partial_order(results, want)
+        checks.append(Check("text", f"{label}: {q}", got == want.ids and merged and escaped and highlighted
+                            and not partial,
+                            f"hits {sorted(got)} (database rules: {sorted(want.ids)}, full {sorted(want.full)}); "
+                            f"highlight {'merged' if merged else 'NOT merged'}, {'escaped' if escaped else 'NOT escaped'}"
+                            f"{'; ' + partial if partial else ''}",
                             times))
 
     q = "培训"
@@ -202,8 +245,6 @@ def run_checks(backend, texts: list[CaseText], repeat: int = 3) -> list[Check]:
 
 
 def _quoted(title: str) -> list[str]:
-    from .extract import suggestion_inputs
-
     return suggestion_inputs(title)[1:]
 
 

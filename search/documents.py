@@ -20,6 +20,7 @@ from datetime import datetime
 from functools import cache
 
 from elasticsearch.dsl import (
+    A,
     Completion,
     Date,
     Document,
@@ -34,9 +35,9 @@ from elasticsearch.dsl import (
 from elasticsearch.dsl.query import Query
 
 from . import conf, es_synonyms
+from .es_query import TextQuery
 from .extract import CaseText, suggestion_inputs
 from .query import DIMENSIONS, SearchQuery
-from .segment import analyse
 
 # Bump when the mapping or the analysis changes: indexes built before are then reported as
 # drifted and not searched until `search_reindex` (docs/search.md, "Changing the analyzer").
@@ -52,9 +53,6 @@ ANALYZER_PAIRS = {
     "smartcn": ("smartcn", "smartcn"),
     "ik_max_word": ("ik_max_word", "ik_smart"),
 }
-FIELD_BOOSTS = {"title": 4, "summary": 2, "about": 1.5, "body": 1}
-MAIN_FIELDS = ("title", "summary", "about", "body")
-SHORT_FIELDS = ("title", "summary", "about")
 HIGHLIGHT_FRAGMENT = 120
 # Facet buckets per dimension: more than any dimension has (34 provinces, years, campaigns).
 FACET_SIZE = 1000
@@ -135,47 +133,10 @@ def versioned_name(alias: str, now: datetime | None = None) -> str:
 # --- queries ---------------------------------------------------------------------------
 
 
-def _fields(names, suffix: str = "") -> list[str]:
-    return [f"{n}{suffix}^{FIELD_BOOSTS[n]}" for n in names]
-
-
-def _all_of(terms, fields: list[str]) -> Query:
-    """Every term in some field of the case (terms are bigrams or Latin/digit tokens)."""
-    return Q("multi_match", query=" ".join(sorted(terms)), type="cross_fields", fields=fields, operator="and")
-
-
-def text_query(text: str, analyzer_name: str = "cjk") -> Query:
-    """The relevance query for a user's words; `text` is only ever a value.
-
-    The match rules are the database backend's (`search.segment.analyse`), term for term: the
-    text is split into runs (of Chinese characters, or of Latin letters and digits); a run
-    matches a case that has all its bigrams (or its token), in any field, or, for a sentence-like
-    run that jieba splits into words, enough of those words (question words not required); a
-    single Chinese character must be in a short field. All runs are required up to three, three
-    quarters of them beyond. Phrase matches of the whole text only add to the score.
-    """
-    aq = analyse(text)
-    if not aq.groups:
-        return Q("match_none")
-    # The fields holding bigrams: the main fields with `cjk`, their `.bigrams` with a word analyzer.
-    grams = _fields(MAIN_FIELDS, "" if analyzer_name == "cjk" else ".bigrams")
-    chars = _fields(SHORT_FIELDS, ".chars")
-
-    def group_query(group) -> Query:
-        if len(group.phrase) == 1 and len(only := next(iter(group.phrase))) == 1 and not only.isascii():
-            return Q("multi_match", query=only, type="phrase", fields=chars)
-        should = [_all_of(group.phrase, grams)]
-        if group.words:
-            should.append(Q("bool", should=[_all_of(word, grams) for word in group.words],
-                            minimum_should_match=group.words_needed))
-        return Q("bool", should=should, minimum_should_match=1)
-
-    matches = Q("bool", should=[group_query(g) for g in aq.groups], minimum_should_match=aq.groups_needed)
-    boosts = [
-        Q("multi_match", query=text, type="phrase", fields=chars, boost=2),
-        Q("multi_match", query=text, type="phrase", fields=_fields(("title", "summary", "body"))),
-    ]
-    return Q("bool", must=[matches], should=boosts)
+def text_query(text: str, analyzer_name: str = "cjk", *, loose: bool = False) -> Query:
+    """The relevance query for a user's words (search/es_query.py): the database backend's
+    match and partial-match rules, term for term; `text` is only ever a value."""
+    return TextQuery(text, analyzer_name).query(loose=loose)
 
 
 def sort_for(query: SearchQuery) -> list:
@@ -185,15 +146,20 @@ def sort_for(query: SearchQuery) -> list:
 
 
 class CaseSearch(FacetedSearch):
-    """Text, filters and facets in one request: a facet's counts ignore its own filter."""
+    """Text, filters and facets in one request: a facet's counts ignore its own filter. With
+    text, also the aggregations that tell partial from full matches (`TextQuery.aggregations`);
+    `loose`: the cases with any word of the text (when the strict rule accepts none)."""
 
     facets = {dim: TermsFacet(field=dim, size=FACET_SIZE) for dim in DIMENSIONS}
     fields = ["title", "summary", "body"]
 
-    def __init__(self, query: SearchQuery, *, index: str, using, analyzer_name: str = "cjk"):
+    def __init__(self, query: SearchQuery, *, index: str, using, analyzer_name: str = "cjk",
+                 loose: bool = False, thesaurus=None):
         self.index = index
         self.using = using
         self.analyzer_name = analyzer_name
+        self.loose = loose
+        self.text = TextQuery(query.q, analyzer_name, thesaurus) if query.q else None
         super().__init__(query.q or None, filters=dict(query.filters), sort=sort_for(query))
         self._s = self._s.extra(track_total_hits=True)[query.offset : query.offset + query.page_size]
 
@@ -202,7 +168,16 @@ class CaseSearch(FacetedSearch):
         return super().search().source(["title", "summary"])
 
     def query(self, search, query):
-        return search.query(text_query(query, self.analyzer_name)) if query else search
+        return search.query(self.text.query(loose=self.loose)) if self.text else search
+
+    def aggregate(self, search) -> None:
+        super().aggregate(search)
+        if self.text and not self.text.empty and not self.loose:
+            post_filter = None
+            for f in self._filters.values():
+                post_filter = f if post_filter is None else post_filter & f
+            for name, agg in self.text.aggregations(post_filter).items():
+                search.aggs[name] = A(agg)
 
     def highlight(self, search):
         """HTML-escaped text with <mark> around matches (the `html` encoder escapes first)."""

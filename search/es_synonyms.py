@@ -60,6 +60,7 @@ def publish_on_commit() -> None:
         return
 
     def publish() -> None:
+        # In the function: the Elasticsearch backend reaches this module through es_index (a cycle).
         from .backends.elasticsearch import ElasticsearchBackend
 
         try:

@@ -14,11 +14,12 @@ from datetime import datetime
 
 from django.db.models import QuerySet
 
+from cases import case_fields
 from cases.models import Case
 from cases.permissions import PUBLIC_STATES
 from cases.taxonomies import KeyGroup, OrganisationType, Scenario, SpecialProject, TaskArea, label_of
 
-BODY_SECTIONS = ("background", "approach", "outcomes", "lessons", "replicability")
+BODY_SECTIONS = case_fields.BODY
 QUOTED_NAME = re.compile(r"[“\"「]([^”\"」]{2,20})[”\"」]")
 
 

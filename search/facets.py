@@ -6,9 +6,9 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from cases.models import Campaign, Tier
-from cases.regions import province_names
 from cases.states import CampaignStatus
 from cases.taxonomies import KeyGroup, Scenario, TaskArea, label_of
+from regions.loading import province_names
 
 from .query import DIMENSIONS, FacetValue, QueryError, SearchQuery
 

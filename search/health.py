@@ -28,6 +28,7 @@ from django.core.cache import cache
 from django.utils import timezone
 
 from . import conf
+from .models import PendingIndexOp
 
 logger = logging.getLogger("search.health")
 WARNING_KINDS = frozenset({"unavailable"})
@@ -122,10 +123,9 @@ class Snapshot:
 
 
 def snapshot(*, probe_index: bool = True) -> Snapshot:
+    # In the function: the backends reach this module back through es_rebuild and indexing (a cycle).
     from .backends import BackendError, BackendUnavailable, elasticsearch_backend
     from .backends.es_index import RebuildLock
-    from .models import PendingIndexOp
-
     configured = conf.backend_name() == "elasticsearch"
     snap = Snapshot(configured=configured, last_hour=counts(1), last_day=counts(24), last=last_details(),
                     pending=PendingIndexOp.objects.filter(parked_at__isnull=True).count(),

@@ -19,6 +19,7 @@ from django_tasks import task
 
 from cases import effects
 from cases.models import Case
+from cases.signals import case_transitioned
 
 from . import conf
 from .backends import BackendUnavailable, database_backend, elasticsearch_backend
@@ -118,6 +119,7 @@ def flush_pending(limit: int = FLUSH_BATCH) -> tuple[int, int]:
     A failure here never changes which backend answers searches. While a full rebuild runs,
     the rows are applied (to the index searches use now) but kept: the rebuild replays them
     against its new index after the swap."""
+    # In the function: health and the backends reach this module back through es_rebuild (a cycle).
     from . import health
     from .backends import BackendError
     from .backends.es_bulk import version_stamp
@@ -172,6 +174,7 @@ def build_if_empty(sender, *, using: str = "default", **kwargs) -> None:
     before the search app) gets its database index built, so `make demo` finds them at once."""
     if CaseIndex.objects.using(using).exists() or not searchable_cases().using(using).exists():
         return
+    # In the function: maintenance imports this module back (a cycle).
     from .maintenance import reindex
 
     done = reindex("database")
@@ -180,8 +183,6 @@ def build_if_empty(sender, *, using: str = "default", **kwargs) -> None:
 
 def connect(app_config) -> None:
     from django.db.models.signals import post_migrate, post_save
-
-    from cases.signals import case_transitioned
 
     case_transitioned.connect(on_case_transitioned, dispatch_uid="search.case_transitioned")
     post_save.connect(on_case_saved, sender=Case, dispatch_uid="search.case_saved")

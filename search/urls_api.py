@@ -1,13 +1,14 @@
-"""The public case endpoints, for `cases/api/urls.py` to include under /api/v1/.
+"""The public case endpoints under /api/v1/ (GET /cases, /cases/{id}).
 
-    from search.urls_api import urlpatterns as search_patterns
-    api_patterns = [..., *search_patterns]   # before the catch-all `not_found`
+search stands above cases: `SearchConfig.ready` adds these to cases' API through
+`cases.extensions.add_api_patterns`, and cases/api/urls.py puts them before its catch-all.
 """
 
 from django.urls import path
 
 from cases.api import converters  # noqa: F401 (registers <id:…>)
-from cases.api.public_cases import PublicCaseDetailView, PublicCaseListView
+
+from .api import PublicCaseDetailView, PublicCaseListView
 
 urlpatterns = [
     path("cases", PublicCaseListView.as_view(), name="api-cases"),

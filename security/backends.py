@@ -23,8 +23,9 @@ from django.core.exceptions import PermissionDenied
 from django.http.request import RawPostDataException
 from django.urls import reverse
 
+from core.net import client_ip
+
 from . import lockout, totp
-from .net import client_ip
 
 
 def _refuse(request, reason: str):

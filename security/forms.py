@@ -6,6 +6,12 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 from wagtail.admin.forms.auth import LoginForm, PasswordResetForm
 
+from audit import actions, record
+from audit.models import Outcome
+
+from . import ratelimit
+from .middleware import lockout_message
+
 
 class LockoutAwareLoginForm(LoginForm):
     """Wagtail's form with one message for an unknown user, a wrong password or a disabled
@@ -27,8 +33,6 @@ class LockoutAwareLoginForm(LoginForm):
         self.fields["password"].widget.attrs["placeholder"] = _("请输入密码")
 
     def get_invalid_login_error(self):
-        from .middleware import lockout_message
-
         if getattr(self.request, "casebook_auth_refusal", "") == "locked":
             return forms.ValidationError(lockout_message(), code="locked")
         return super().get_invalid_login_error()
@@ -41,11 +45,6 @@ class ThrottledPasswordResetForm(PasswordResetForm):
     `password_reset` rule of RATE_LIMITS, a 429 before the form is read)."""
 
     def get_users(self, email):
-        from audit import actions, record
-        from audit.models import Outcome
-
-        from . import ratelimit
-
         for user in super().get_users(email):
             verdict = ratelimit.hit_account("password_reset_email", str(user.pk))
             if verdict is None or verdict.allowed:

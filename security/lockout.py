@@ -20,9 +20,10 @@ from datetime import datetime, timedelta
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
+from core.net import address_key
+
 from . import conf
 from .models import LoginThrottle
-from .net import address_key
 
 CLEANUP_PROBABILITY = 0.01
 

@@ -22,8 +22,11 @@ from django.shortcuts import render
 from django.urls import NoReverseMatch, reverse
 from django.utils.translation import gettext as _
 
+from audit import actions, record
+from audit.models import Outcome
+from core.net import address_key, client_ip
+
 from . import conf, ratelimit, sessions, totp
-from .net import address_key, client_ip
 
 # --- headers ----------------------------------------------------------------------------------
 
@@ -108,9 +111,6 @@ class RateLimitMiddleware:
                 verdict = ratelimit.hit(rule, address_key(ip))
                 if not verdict.allowed:
                     if verdict.hits == rule.limit + 1:  # audit once per window, not every refused request
-                        from audit import actions, record
-                        from audit.models import Outcome
-
                         record(actions.RATE_LIMITED, outcome=Outcome.DENIED, ip=ip, request=request,
                                details={"rule": rule.name, "limit": rule.limit, "window": rule.window,
                                         "path": request.path[:300]})

@@ -8,8 +8,12 @@ import time
 from django.contrib.auth.signals import user_logged_in, user_login_failed
 from django.db.models.signals import post_save, pre_save
 
+from accounts.models import AccessToken
+from accounts.services import end_sessions
+from audit import actions, record
+from core.net import client_ip
+
 from . import lockout, sessions, totp
-from .net import client_ip
 
 logger = logging.getLogger(__name__)
 
@@ -48,13 +52,8 @@ def on_user_saved(sender, instance, created: bool = False, raw: bool = False, **
     """
     if raw or created or instance.is_active or not getattr(instance, "_sec_was_active", None):
         return
-    from accounts.models import AccessToken
-    from accounts.services import end_sessions
-
     tokens = AccessToken.objects.filter(user=instance).delete()[0]
     ended = end_sessions(instance)
-    from audit import actions, record
-
     record(actions.ACCOUNT_DISABLED, obj=instance, details={"sessions_ended": ended, "tokens_revoked": tokens})
 
 

@@ -16,6 +16,8 @@ import pyotp
 from django.db import transaction
 from django.utils import timezone
 
+from accounts.permissions import is_staff_role
+
 from . import conf
 from .models import TOTPDevice
 
@@ -30,9 +32,7 @@ def enabled() -> bool:
 
 def eligible(user) -> bool:
     """Who may (or, with TOTP_REQUIRED, must) use a second factor: the secretariat and administrators."""
-    from cases import permissions
-
-    return enabled() and permissions.is_staff_role(user)
+    return enabled() and is_staff_role(user)
 
 
 def confirmed_device(user) -> TOTPDevice | None:

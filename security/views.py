@@ -17,8 +17,9 @@ from wagtail.admin.views.generic import WagtailAdminTemplateMixin
 
 from audit import actions, record
 from audit.models import Outcome
+from core.net import client_ip
 
-from . import conf, sessions, totp
+from . import conf, lockout, sessions, totp
 from .forms import TOTPCodeForm
 
 # --- the session clock ------------------------------------------------------------------------
@@ -155,9 +156,6 @@ class TOTPVerifyView(WagtailAdminTemplateMixin, TemplateView):
         if failures >= totp.MAX_CODE_FAILURES:
             user = request.user
             logout(request)
-            from . import lockout
-            from .net import client_ip
-
             lockout.register_failure(user.get_username(), client_ip(request))
             messages.error(request, _("动态口令错误次数过多，请重新登录。"))
             return HttpResponseRedirect(reverse("wagtailadmin_login"))

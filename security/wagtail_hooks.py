@@ -1,6 +1,5 @@
 """Wagtail admin wiring: the session-expiry warning, the session endpoints and the TOTP pages."""
 
-from django.http import Http404, HttpResponseRedirect
 from django.templatetags.static import static
 from django.urls import path, reverse
 from django.utils.html import format_html
@@ -45,21 +44,3 @@ class TOTPMenuItem(MenuItem):
 @hooks.register("register_admin_menu_item")
 def register_totp_menu_item():
     return TOTPMenuItem(_("动态口令"), reverse("security_totp"), name="totp", icon_name="key", order=960)
-
-
-@hooks.register("before_serve_document")
-def case_attachments_only_through_their_view(document, request):
-    """Wagtail's /documents/<id>/<name> would serve a case attachment to anyone who has seen its
-    (generated) file name, without asking cases/permissions.py. Case attachments are sent to
-    /files/attachments/<pk>/ instead: permission-checked, audited, Content-Disposition attachment."""
-    from cases.models import CaseAttachment
-
-    attachment = CaseAttachment.objects.filter(document=document).only("pk").first()
-    if attachment is not None:
-        return HttpResponseRedirect(reverse("case_files:attachment", args=[attachment.pk]))
-    # An objector's evidence (personal data) goes to the secretariat's desk view only.
-    from cases.models import Objection
-
-    if Objection.objects.filter(evidence=document).exists():
-        raise Http404
-    return None

@@ -37,6 +37,7 @@ def request_check(*, case: Case, by=None) -> Report:
     report = Report.objects.create(
         case=case, version=submitted_version(case), requested_by=by if getattr(by, "is_authenticated", False) else None,
     )
+    # In the function: tasks imports this module's run_report (a cycle).
     from .tasks import run_report_task
 
     transaction.on_commit(lambda: run_report_task.enqueue(report.pk))

@@ -8,6 +8,7 @@ from django_tasks import task
 
 @task()
 def run_report_task(report_id: int) -> None:
+    # In the function: services queues this task (a cycle).
     from .services import run_queued
 
     run_queued(report_id)

@@ -5,9 +5,12 @@ from __future__ import annotations
 
 from hashlib import blake2b
 
+from cases import case_fields
+
 from .normalise import normalise_plain
 
-CHECKED_FIELDS = ("title", "summary", "background", "approach", "outcomes", "lessons", "replicability")
+# The title, the summary and the body sections (cases/case_fields.py).
+CHECKED_FIELDS = ("title", *case_fields.MULTI_LINE)
 
 
 def fields_text(values: dict) -> str:

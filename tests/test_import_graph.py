@@ -1,8 +1,9 @@
-"""The project's import graph: no cycle through the lifecycle, and no new two-way app dependency.
+"""The project's import graph: apps depend one way, no cycle through the lifecycle, and every
+import hidden inside a function says why.
 
 Every `import` and `from … import` of the project's own modules is read with `ast`, at module
 level and inside functions alike (a function-level import still makes a cycle; it only hides it
-from Python's loader). See docs/lifecycle.md ("Dependencies").
+from Python's loader). See docs/architecture.md ("Layers") and docs/lifecycle.md ("Dependencies").
 """
 
 from __future__ import annotations
@@ -17,20 +18,24 @@ APPS = tuple(sorted(path.parent.name for path in ROOT.glob("*/apps.py")))
 # The lifecycle's modules: nothing they import may import them back.
 LIFECYCLE = {"cases.workflow", "cases.workflow_bulk", "cases.workflow_import", "cases.transitions",
              "cases.guards", "cases.facts", "cases.signals"}
-# Apps that still import each other (issue 15, part 4 will take them apart: regions below
-# accounts and cases, audit and notifications listening to signals only). The list may only shrink.
-KNOWN_TWO_WAY = {
-    ("accounts", "cases"),
-    ("audit", "cases"),
-    ("cases", "notifications"),
-    ("cases", "search"),
-    ("audit", "security"),
-    ("cases", "similarity"),  # the admin shows 查重 results; similarity reads cases
-    # security's upload forms and TOTP read cases (content checks, staff roles); the adoption
-    # service throttles reports per account with security.ratelimit (issue 14 §9). To take apart
-    # with part 4: the upload checks and the document hooks belong below or inside cases.
-    ("cases", "security"),
-}
+# Apps that still import each other: none (issue 15 part 4; docs/architecture.md, "Layers").
+# The list may only shrink.
+KNOWN_TWO_WAY: set[tuple[str, str]] = set()
+
+
+# The layers of docs/architecture.md, bottom first: an app may import only apps on lower floors.
+LAYERS = (
+    {"core", "regions", "background"},
+    {"accounts"},
+    {"audit"},
+    {"security"},
+    {"cases"},
+    {"notifications", "search", "similarity"},
+    {"website", "workspace"},
+)
+# Why an import may sit inside a function: its comment (on the line, or the comment lines just
+# above the import block) names one of these.
+ACCEPTED_REASONS = ("cycle", "app registry")
 
 
 def project_modules() -> dict[str, Path]:
@@ -107,3 +112,73 @@ def test_no_new_two_way_dependency_between_apps():
     two_way = {tuple(sorted((a, b))) for a, targets in app_edges.items() for b in targets if a in app_edges.get(b, ())}
     assert two_way - KNOWN_TWO_WAY == set(), "a new two-way dependency between apps"
     assert KNOWN_TWO_WAY - two_way == set(), "gone: take it off KNOWN_TWO_WAY"
+
+
+def app_edges() -> dict[str, set[str]]:
+    edges: dict[str, set[str]] = {}
+    for module, targets in graph().items():
+        app = module.split(".")[0]
+        edges.setdefault(app, set()).update(t.split(".")[0] for t in targets if t.split(".")[0] != app)
+    return edges
+
+
+def test_no_import_cycle_between_apps():
+    """Not only no pair: no ring of any length (a → b → c → a) either."""
+    edges = app_edges()
+    assert {app for app in edges if app in reachable(edges, app)} == set()
+
+
+def test_every_app_sits_on_a_floor_and_imports_only_lower_floors():
+    floor = {app: n for n, apps in enumerate(LAYERS) for app in apps}
+    assert set(APPS) == set(floor), "an app missing from LAYERS (or a layer naming no app)"
+    upward = {(a, b) for a, targets in app_edges().items() for b in targets if floor[b] >= floor[a]}
+    assert upward == set()
+
+
+def test_inside_cases_no_cycle_through_the_workflow():
+    """Issue 15's "inside cases: none through workflow": no cases module that the workflow's
+    modules import imports them back, however indirectly."""
+    edges = {m: {t for t in ts if t.startswith("cases.")} for m, ts in graph().items() if m.startswith("cases.")}
+    workflow = {m for m in edges if m.startswith("cases.workflow")}
+    assert workflow >= {"cases.workflow", "cases.workflow_bulk", "cases.workflow_import"}
+    assert {m: sorted(w for w in workflow if w in reachable(edges, m)) for m in workflow if m in reachable(edges, m)} == {}
+
+
+def function_level_imports() -> list[tuple[str, int, str]]:
+    """(file, line, comment) of every import of project code inside a function; the comment is the
+    import line's own or the comment lines just above its block of imports."""
+    found = set()
+    for path in project_modules().values():
+        lines = path.read_text(encoding="utf-8").splitlines()
+        tree = ast.parse("\n".join(lines))
+        for function in ast.walk(tree):
+            if not isinstance(function, ast.FunctionDef | ast.AsyncFunctionDef):
+                continue
+            imports = [node for node in ast.walk(function) if isinstance(node, ast.Import | ast.ImportFrom)]
+            imported = {n for node in imports for n in range(node.lineno, node.end_lineno + 1)}
+            for node in imports:
+                if isinstance(node, ast.ImportFrom) and node.level:
+                    project = True  # a relative import: the project's own
+                else:
+                    module = node.module if isinstance(node, ast.ImportFrom) else node.names[0].name
+                    project = (module or "").split(".")[0] in APPS
+                if not project:
+                    continue
+                comment = [lines[n].partition("#")[2] for n in range(node.lineno - 1, node.end_lineno)]
+                above = node.lineno - 2
+                while above >= 0 and (above + 1 in imported or lines[above].strip().startswith("#")
+                                      or not lines[above].strip()):
+                    comment.append(lines[above].partition("#")[2])
+                    above -= 1
+                found.add((str(path.relative_to(ROOT)), node.lineno, " ".join(comment)))
+    return sorted(found)
+
+
+def test_function_level_imports_of_project_code_say_why():
+    """Only where a cycle is inherent (or Django's app registry is not loaded yet, as in
+    AppConfig.ready), each with a comment saying so (issue 15 part 4)."""
+    found = function_level_imports()
+    assert len(found) > 5  # the scan sees them
+    unexplained = [f"{path}:{line}" for path, line, comment in found
+                   if not any(reason in comment.lower() for reason in ACCEPTED_REASONS)]
+    assert unexplained == []

@@ -1,14 +1,14 @@
 from django.apps import AppConfig
 
-from .compilation.signals import connect as connect_compilation
-
 
 class WebsiteConfig(AppConfig):
     name = "website"
     verbose_name = "公众网站"
 
     def ready(self) -> None:
+        # In ready(), not at the top: these modules import models, which need the app registry.
         from . import case_page, frontcache
+        from .compilation.signals import connect as connect_compilation
         from .renditions import connect
 
         connect()

@@ -27,8 +27,19 @@ from django.utils.html import strip_tags
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import get_language
 
-from cases.models import Case
+from cases.models import (
+    Adoption,
+    Campaign,
+    CampaignCategory,
+    Case,
+    CaseAttachment,
+    CaseImage,
+    CaseIndicator,
+    CaseLink,
+    Tier,
+)
 from cases.permissions import visible_attachments
+from cases.signals import case_transitioned
 from cases.taxonomies import KeyGroup, Scenario, label_of
 from search.service import related_cases
 
@@ -168,18 +179,6 @@ def on_shared_changed(sender, **kwargs) -> None:
 
 def connect() -> None:
     from django.db.models.signals import post_delete, post_save
-
-    from cases.models import (
-        Adoption,
-        Campaign,
-        CampaignCategory,
-        CaseAttachment,
-        CaseImage,
-        CaseIndicator,
-        CaseLink,
-        Tier,
-    )
-    from cases.signals import case_transitioned
 
     case_transitioned.connect(on_case_transitioned, dispatch_uid="website.case_page.transitioned")
     post_save.connect(on_case_changed, sender=Case, dispatch_uid="website.case_page.case")

@@ -35,8 +35,10 @@ from wagtail.contrib.frontend_cache.backends import HTTPBackend
 from wagtail.contrib.frontend_cache.backends.http import PurgeRequest
 from wagtail.contrib.frontend_cache.utils import purge_urls_from_cache
 
-from cases.models import Case
+from cases.models import Adoption, Campaign, Case, CaseAttachment, CaseImage, CaseLink
+from cases.signals import case_transitioned
 from cases.states import CaseStatus
+from search.service import related_cases
 
 logger = logging.getLogger(__name__)
 
@@ -98,8 +100,6 @@ def campaign_paths(slug: str) -> list[str]:
 
 
 def related_paths(case_id: int) -> list[str]:
-    from search.service import related_cases
-
     try:
         hits = related_cases(case_id, limit=RELATED_LIMIT)
     except Exception:  # best effort: a search failure must not stop the purge of the case itself
@@ -181,9 +181,6 @@ def on_campaign_saved(sender, *, instance, created: bool, **kwargs) -> None:
 
 def connect() -> None:
     from django.db.models.signals import post_delete, post_save
-
-    from cases.models import Adoption, Campaign, CaseAttachment, CaseImage, CaseLink
-    from cases.signals import case_transitioned
 
     case_transitioned.connect(on_case_transitioned, dispatch_uid="website.frontcache.transitioned")
     post_save.connect(on_case_saved, sender=Case, dispatch_uid="website.frontcache.case")

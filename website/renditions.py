@@ -15,6 +15,7 @@ from django_tasks import task
 
 from cases import effects
 from cases.models import CaseImage
+from cases.signals import case_transitioned
 
 logger = logging.getLogger(__name__)
 
@@ -106,8 +107,6 @@ def on_image_saved(sender, *, instance: CaseImage, **kwargs) -> None:
 
 def connect() -> None:
     from django.db.models.signals import post_save
-
-    from cases.signals import case_transitioned
 
     case_transitioned.connect(on_case_transitioned, dispatch_uid="website.renditions")
     post_save.connect(on_image_saved, sender=CaseImage, dispatch_uid="website.image_renditions")

@@ -16,7 +16,7 @@ from ..models import Case
 from ..validation import submission_problems
 from ..workflow import WorkflowError
 from . import display
-from .common import safe_next
+from .common import raise_if_not_found, safe_next
 from .forms import AttachmentUploadForm, ImageUploadForm, TransitionForm
 
 NAMESPACE = "cases"
@@ -89,8 +89,7 @@ class CaseFilesView(CaseObjectMixin, WagtailAdminTemplateMixin, TemplateView):
         try:
             return handler(request)
         except WorkflowError as exc:
-            if exc.status == 404:
-                raise Http404(exc.message) from exc
+            raise_if_not_found(exc)
             messages.error(request, exc.message)
             return HttpResponseRedirect(request.path)
 
@@ -223,8 +222,7 @@ class CaseTransitionView(CaseObjectMixin, WagtailAdminTemplateMixin, TemplateVie
                 expected_status=form.cleaned_data.get("expected_status") or None,
             )
         except WorkflowError as exc:
-            if exc.status == 404:
-                raise Http404(exc.message) from exc
+            raise_if_not_found(exc)
             messages.error(request, exc.message)
             return self.render_to_response(self.get_context_data(form=form))
         messages.success(

@@ -11,7 +11,7 @@ from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 from wagtail.admin import messages
 
-from .. import exports, preview, selectors, workflow, worklists
+from .. import exports, extensions, preview, selectors, workflow, worklists
 from ..models import Campaign, Case
 from ..states import CaseStatus
 from .common import (
@@ -117,13 +117,11 @@ class FormalCheckView(CampaignDeskMixin, AdminPage):
         context = super().get_context_data(**kwargs)
         here = self.request.get_full_path()
         user = self.request.user
-        from similarity.selectors import latest_reports, similarity_sort_key
-
         cases = list(self.cases())
-        reports = latest_reports(c.pk for c in cases)
+        reports = extensions.similarity.latest_reports(c.pk for c in cases)
         sort = self.request.GET.get("sort", "")
         if sort == "similarity":
-            cases.sort(key=lambda c: similarity_sort_key(reports.get(c.pk)))
+            cases.sort(key=lambda c: extensions.similarity.sort_key(reports.get(c.pk)))
         rows = []
         for case in cases:
             names = {s.name for s in workflow.available_transitions(case, user)}

@@ -19,14 +19,15 @@ from wagtail.admin import messages
 from wagtail.admin.views import generic
 from wagtail.admin.widgets.button import Button, HeaderButton
 
-from .. import editing, permissions, workflow
+from .. import case_fields, editing, extensions, permissions, workflow
 from ..models import Case
 from ..review.feedback import anonymised_comments
 from ..validation import submission_problems
 from ..workflow import WorkflowError
 from . import display
 from .columns import CaseStatusColumn, CaseTitleColumn, DateTimeColumn, TextColumn, category_title, region_name
-from .extension_views import extension_form
+from .common import raise_if_not_found
+from .decision_forms import extension_form
 
 
 class CaseUrlsMixin:
@@ -48,7 +49,7 @@ class CaseIndexView(CaseUrlsMixin, generic.IndexView):
     page_title = gettext_lazy("案例")
 
     # The list shows none of the case's long texts (~2 kB a row): they are not loaded.
-    LONG_TEXTS = ("summary", "background", "approach", "outcomes", "lessons", "replicability")
+    LONG_TEXTS = case_fields.LONG_TEXTS
 
     def get_base_queryset(self):
         return (
@@ -111,8 +112,7 @@ class CaseFormMixin(CaseUrlsMixin):
             self.produced_error_message = _("草稿未能保存，请按提示修改后再保存。")
             return self.form_invalid(form)
         except WorkflowError as exc:
-            if exc.status == 404:
-                raise
+            raise_if_not_found(exc)
             self.produced_error_message = exc.message
             return self.form_invalid(form)
         messages.success(self.request, _("草稿已保存。"))
@@ -276,9 +276,7 @@ class CaseInspectView(CaseUrlsMixin, generic.InspectView):
             for spec in workflow.available_transitions(case, user)
         ]
         context["can_edit"] = permissions.can_edit_case(user, case)
-        from similarity.selectors import case_links
-
-        context["similarity_links"] = case_links(user, case)
+        context["similarity_links"] = extensions.similarity.case_links(user, case)
         context["review_comments"] = anonymised_comments(case=case, user=user)
         context["now"] = timezone.now()
         if context.get("can_extend"):

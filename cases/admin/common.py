@@ -24,6 +24,14 @@ from ..models import Campaign
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
+def raise_if_not_found(exc: WorkflowError) -> None:
+    """A refusal that means "no such thing, or not yours to see" (status 404) is a 404 page, as
+    for any missing object, so an invisible case and a missing one look alike; every other
+    refusal is left to the caller, which shows its message."""
+    if exc.status == 404:
+        raise Http404(exc.message) from exc
+
+
 class AdminPage(WagtailAdminTemplateMixin, TemplateView):
     """A Wagtail-looking page with breadcrumbs: Home › (crumbs) › title."""
 
@@ -44,8 +52,7 @@ class AdminPage(WagtailAdminTemplateMixin, TemplateView):
 
     def refused(self, exc: WorkflowError, redirect_to: str | None = None):
         """A refused service call: 404 stays a 404; anything else becomes a message."""
-        if exc.status == 404:
-            raise Http404(exc.message) from exc
+        raise_if_not_found(exc)
         messages.error(self.request, exc.message)
         return HttpResponseRedirect(redirect_to or self.request.get_full_path())
 

@@ -8,7 +8,7 @@ from typing import Any
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from .. import permissions, workflow
+from .. import case_fields, permissions, workflow, worklists
 from ..models import Case
 from ..states import CaseStatus
 from ..taxonomies import KeyGroup, OrganisationType, Scenario, SpecialProject, TaskArea, label_of
@@ -28,8 +28,6 @@ def local_deadline(case: Case) -> datetime:
 
 def campaign_deadlines() -> list[dict[str, Any]]:
     """Each open campaign with its submission deadline in its own time zone (Asia/Shanghai)."""
-    from .. import worklists
-
     return [{"campaign": d.campaign, "closes": d.at, "days_left": d.days_left, "passed": d.passed}
             for d in worklists.submission_deadlines()]
 
@@ -55,6 +53,14 @@ def person(user) -> str:
     if not user:
         return _("系统")
     return user.get_full_name() or user.organisation or user.get_username()
+
+
+def reviewer_label(user) -> str:
+    """A reviewer as the pool and assignment pages list them: name (account) · region · organisation,
+    what the secretariat needs to tell reviewers apart and to see the 回避 rules coming."""
+    region = user.region.full_name if user.region_id else _("未设地区")
+    org = f" · {user.organisation}" if user.organisation else ""
+    return f"{user.get_display_name()}（{user.username}） · {region}{org}"
 
 
 def history_entries(case: Case, *, show_people: bool = True) -> list[dict[str, Any]]:
@@ -110,7 +116,7 @@ def basic_fields(case: Case, *, show_organisation: bool = True) -> list[tuple[st
     ]
 
 
-BODY_FIELDS = ("background", "approach", "outcomes", "lessons", "replicability")
+BODY_FIELDS = case_fields.BODY
 
 
 def case_detail_context(case: Case, user) -> dict[str, Any]:

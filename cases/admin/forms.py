@@ -15,9 +15,12 @@ from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 from wagtail.admin.forms import WagtailAdminModelForm
 
+from regions.selectors import regions_under
+
+from .. import case_fields
 from ..editing import EDITABLE_FIELDS
 from ..models import Case
-from ..models.cases import LIMITS, AttachmentKind
+from ..models.cases import AttachmentKind
 from ..validation import NEEDED_TO_SUBMIT
 from . import selectors
 from .widgets import CheckboxGroup, use_native_dates
@@ -25,26 +28,7 @@ from .widgets import CheckboxGroup, use_native_dates
 # Inline help shown under each field: what to write, in the words of the call for cases.
 HELP_TEXTS: dict[str, Any] = {
     "campaign": _("选择本案例申报的征集活动（只列出正在征集的活动）。"),
-    "category": _("选择征集方向；只能选择所选征集活动下的方向。"),
-    "title": _("简明写出做法和对象，如“‘银龄数字课堂’社区助老智能手机培训”。"),
-    "summary": _("用三五句话概括：做了什么、面向谁、取得了哪些成效。"),
-    "region": _("案例所属地区：本地区或下辖地区。"),
-    "organisation": _("填写申报单位全称，如“广州市越秀区委网信办”。"),
-    "organisation_type": _("选择申报单位的类型。"),
-    "period_start": _("项目开始实施的日期，格式如 2024-03-01。"),
-    "period_end": _("项目结束的日期；仍在实施的可留空。"),
-    "scenarios": _("案例涉及的数字素养应用场景，可多选。"),
-    "task_area": _("选择最贴近的一项主要任务。"),
-    "key_groups": _("案例主要面向的人群，可多选。"),
-    "special_project": _("如属于某项重点工程请选择，否则留空。"),
-    "background": _("写明当地面临的问题和需求、工作起因，可用数据说明。"),
-    "approach": _("分条写明具体举措，如“一是……二是……三是……”，写清谁来做、怎么做。"),
-    "outcomes": _("用数据和事例说明成效，如培训人次、覆盖人数、群众满意度。"),
-    "lessons": _("总结可供其他地区借鉴的经验和体会。"),
-    "replicability": _("写明推广所需的前提条件、投入成本、实施周期和步骤。"),
-    "contact_name": _("负责填报和联络的工作人员姓名。"),
-    "contact_phone": _("11 位手机号码或带区号的固定电话，如 13800138000 或 020-12345678。"),
-    "contact_email": _("用于接收审核结果通知，如 name@example.cn。"),
+    **{f.name: f.hint for f in case_fields.FIELDS if f.hint},
 }
 
 # Every field the form carries: the editable content plus the campaign (chosen once, at creation).
@@ -79,7 +63,7 @@ class CaseForm(WagtailAdminModelForm):
         for name, field in self.fields.items():
             if name in HELP_TEXTS:
                 field.help_text = HELP_TEXTS[name]
-            if name in LIMITS:
+            if name in case_fields.BY_NAME and case_fields.get(name).counted:
                 self._apply_limit(name, field)
 
     def _limit_choices(self, user, creating: bool) -> None:
@@ -106,7 +90,7 @@ class CaseForm(WagtailAdminModelForm):
             fields["category"].widget.choices = fields["category"].choices
         if "region" in fields:
             region_field = fields["region"]
-            region_field.queryset = selectors.regions_under(getattr(user, "region", None))
+            region_field.queryset = regions_under(getattr(user, "region", None))
             region_field.label_from_instance = lambda region: region.full_name
             region_field.empty_label = _("请选择所属地区")
             if creating and not self.is_bound and getattr(user, "region_id", None):
@@ -161,7 +145,7 @@ class CaseForm(WagtailAdminModelForm):
         return items
 
     def _apply_limit(self, name: str, field: forms.Field) -> None:
-        limit = LIMITS[name]
+        limit = case_fields.get(name).limit
         field.widget.attrs["maxlength"] = str(limit)
         field.widget.attrs["data-limit"] = str(limit)
         model_validators = [v for v in Case._meta.get_field(name).validators if isinstance(v, MaxLengthValidator)]

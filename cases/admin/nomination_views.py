@@ -15,7 +15,7 @@ from django.utils.translation import gettext as _
 from django.views import View
 from wagtail.admin import messages
 
-from .. import exports, nomination, permissions, selectors, workflow
+from .. import exports, extensions, nomination, permissions, selectors, workflow
 from ..errors import WorkflowError
 from ..models import Campaign, CampaignCategory, Case
 from ..states import CampaignStatus, CaseStatus
@@ -118,9 +118,7 @@ class NominationRankView(NominatorMixin, AdminPage):
         cases = list(selectors.cases_awaiting(user, campaign=self.campaign, status=CaseStatus.SUBMITTED).filter(
             category=self.category
         ).select_related("region__province"))
-        from similarity.selectors import latest_reports
-
-        reports = latest_reports(c.pk for c in cases)
+        reports = extensions.similarity.latest_reports(c.pk for c in cases)
         for case in cases:
             names = {spec.name for spec in workflow.available_transitions(case, user)}
             awaiting.append({

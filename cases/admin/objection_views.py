@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import mimetypes
 
-from django import forms
 from django.db.models import Count, Q
 from django.http import FileResponse, Http404, HttpResponseRedirect
 from django.shortcuts import get_object_or_404
@@ -15,7 +14,6 @@ from django.utils import timezone
 from django.utils.decorators import method_decorator
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 from django.views import View
 from wagtail.admin import messages
 
@@ -26,6 +24,7 @@ from ..errors import WorkflowError
 from ..models import Case, Objection, ObjectionOutcome
 from ..states import CaseStatus
 from .common import AdminPage, CampaignDeskMixin, StaffOnlyMixin, refusal_messages
+from .decision_forms import RulingForm
 
 
 def _fmt(dt, campaign) -> str:
@@ -140,22 +139,6 @@ class NoticeView(CampaignDeskMixin, AdminPage):
         return self.redirect_here()
 
 
-class RulingForm(forms.Form):
-    outcome = forms.ChoiceField(
-        label=gettext_lazy("处理结果"), widget=forms.RadioSelect,
-        choices=[(ObjectionOutcome.UPHELD, ObjectionOutcome.UPHELD.label),
-                 (ObjectionOutcome.DISMISSED, ObjectionOutcome.DISMISSED.label)],
-        help_text=gettext_lazy("异议成立，该案例将被取消入选；异议不成立，案例可在公示期满后发布。"),
-        error_messages={"required": gettext_lazy("请选择处理结果。")},
-    )
-    conclusion = forms.CharField(
-        label=gettext_lazy("核查结论"), max_length=3000,
-        widget=forms.Textarea(attrs={"rows": 5, "maxlength": "3000"}),
-        help_text=gettext_lazy("将通过电子邮件告知异议人；异议成立时也记入案例的流转记录。"),
-        error_messages={"required": gettext_lazy("请填写核查结论。")},
-    )
-
-
 class ObjectionMixin(StaffOnlyMixin):
     def get_objection(self, pk: int) -> Objection:
         return get_object_or_404(Objection.objects.select_related("case__campaign", "case__region", "ruled_by", "evidence"), pk=pk)
@@ -193,7 +176,7 @@ class ObjectionView(ObjectionMixin, AdminPage):
             objection=o, case=o.case, is_open=o.outcome == ObjectionOutcome.OPEN,
             created_at=timezone.localtime(o.created_at, campaign.tzinfo),
             ruled_at=timezone.localtime(o.ruled_at, campaign.tzinfo) if o.ruled_at else None,
-            ruled_by=(o.ruled_by.get_full_name() or o.ruled_by.username) if o.ruled_by else "",
+            ruled_by=o.ruled_by.get_display_name() if o.ruled_by else "",
             evidence_url=reverse("desk:objection_evidence", args=[o.pk]) if o.evidence_id else "",
             notice_ends=timezone.localtime(o.case.notice_ends, campaign.tzinfo) if o.case.notice_ends else None,
             back_url=reverse("desk:notice", args=[campaign.pk]),

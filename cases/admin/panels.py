@@ -13,6 +13,7 @@ from wagtail.admin.panels import (
     TabbedInterface,
 )
 
+from .. import case_fields
 from .forms import CaseForm
 
 CONTACT_NOTE = _(
@@ -51,13 +52,7 @@ def case_edit_handler() -> TabbedInterface:
                 heading=_("基本信息"),
             ),
             ObjectList(
-                [
-                    FieldPanel("background"),
-                    FieldPanel("approach"),
-                    FieldPanel("outcomes"),
-                    FieldPanel("lessons"),
-                    FieldPanel("replicability"),
-                ],
+                [FieldPanel(name) for name in case_fields.BODY],
                 heading=_("案例正文"),
             ),
             ObjectList(
@@ -74,9 +69,7 @@ def case_edit_handler() -> TabbedInterface:
             ObjectList(
                 [
                     HelpPanel(content=CONTACT_NOTE),
-                    FieldPanel("contact_name"),
-                    FieldPanel("contact_phone"),
-                    FieldPanel("contact_email"),
+                    *(FieldPanel(f.name) for f in case_fields.in_group(case_fields.Group.CONTACT)),
                 ],
                 heading=_("联系人"),
             ),

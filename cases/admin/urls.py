@@ -2,7 +2,16 @@
 
 from django.urls import path
 
-from . import adoption_views, campaign_dashboard, nomination_views, objection_views, review_views, selection_views
+from . import (
+    adoption_views,
+    assignment_views,
+    campaign_dashboard,
+    nomination_views,
+    objection_views,
+    pool_views,
+    review_views,
+    selection_views,
+)
 
 nomination_urls = [
     path("", nomination_views.NominationIndexView.as_view(), name="index"),
@@ -15,9 +24,9 @@ desk_urls = [
     path("<int:campaign_id>/", campaign_dashboard.CampaignDashboardView.as_view(), name="dashboard"),
     path("<int:campaign_id>/check/", campaign_dashboard.FormalCheckView.as_view(), name="check"),
     path("<int:campaign_id>/check.xlsx", campaign_dashboard.FormalCheckSheetView.as_view(), name="check_xlsx"),
-    path("<int:campaign_id>/pool/", review_views.PoolView.as_view(), name="pool"),
-    path("<int:campaign_id>/pool/<int:member_id>/", review_views.PoolMemberView.as_view(), name="pool_member"),
-    path("<int:campaign_id>/assignments/", review_views.AssignmentsView.as_view(), name="assignments"),
+    path("<int:campaign_id>/pool/", pool_views.PoolView.as_view(), name="pool"),
+    path("<int:campaign_id>/pool/<int:member_id>/", pool_views.PoolMemberView.as_view(), name="pool_member"),
+    path("<int:campaign_id>/assignments/", assignment_views.AssignmentsView.as_view(), name="assignments"),
     path("<int:campaign_id>/ranking/", selection_views.RankingView.as_view(), name="ranking"),
     path("<int:campaign_id>/ranking.xlsx", selection_views.RankingSheetView.as_view(), name="ranking_xlsx"),
     path("<int:campaign_id>/scores.xlsx", selection_views.ScoreSheetView.as_view(), name="scores_xlsx"),

@@ -19,6 +19,9 @@ from rest_framework import exceptions, status
 from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_exception_handler
 
+from cases.models import Case
+from cases.workflow import WorkflowError
+
 
 class Conflict(exceptions.APIException):
     status_code = status.HTTP_409_CONFLICT
@@ -64,8 +67,6 @@ EXTRA_LABELS = {
 
 @cache
 def _model_labels() -> dict[str, str]:
-    from cases.models import Case
-
     return {f.name: f.verbose_name for f in Case._meta.get_fields() if hasattr(f, "verbose_name")}
 
 
@@ -136,8 +137,6 @@ def _generic_detail(exc: exceptions.APIException, context: dict) -> str | None:
 
 
 def exception_handler(exc, context):
-    from cases.workflow import WorkflowError
-
     if isinstance(exc, WorkflowError):
         return Response({"detail": exc.message}, status=exc.status)
     if isinstance(exc, RequestDataTooBig):

@@ -11,12 +11,13 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from rest_framework import serializers
 
+from cases import case_fields
 from cases.editing import ALT_REQUIRED
 from cases.models import Campaign, Region
 from cases.models.cases import AttachmentKind
-from cases.models.regions import RegionLevel
 from cases.states import CaseStatus
 from cases.taxonomies import KeyGroup, OrganisationType, Scenario, SpecialProject, TaskArea
+from regions.models import RegionLevel
 
 from .fields import (
     SAFE_TOKEN,
@@ -123,11 +124,7 @@ class CaseUpdateSerializer(StrictSerializer):
     task_area = CodeField(TaskArea.choices)
     key_groups = CodeListField(KeyGroup.choices)
     special_project = CodeField(SpecialProject.choices)
-    background = TextField()
-    approach = TextField()
-    outcomes = TextField()
-    lessons = TextField()
-    replicability = TextField()
+    locals().update(case_fields.serializer_fields(TextField))  # the body sections, in order
     indicators = BoundedListField(
         child=IndicatorInputSerializer(), required=False, max_length=30,
         error_messages={"max_length": gettext_lazy("成效指标最多 {max_length} 项。")},

@@ -9,7 +9,7 @@ from rest_framework.exceptions import NotFound
 from rest_framework.permissions import AllowAny
 
 from cases.models import Region
-from cases.models.regions import RegionLevel
+from regions.models import RegionLevel
 
 from .base import ApiMixin, errors, visible_campaigns
 from .fields import SAFE_TOKEN

@@ -10,7 +10,7 @@ from django.utils.translation import gettext_lazy
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
-from cases import permissions
+from cases import case_fields, permissions
 from cases.models import Case, ReviewAssignment
 from cases.models.objections import ObjectionOutcome
 from cases.models.review import ReviewStatus
@@ -28,13 +28,13 @@ from .fields import (
     messages,
 )
 from .inputs import BodySerializer, StrictSerializer
-from .public_cases import TierRefSerializer
 from .serializers import (
     AttachmentSerializer,
     CampaignRefSerializer,
     ImageSerializer,
     IndicatorSerializer,
     RegionRefSerializer,
+    TierRefSerializer,
     TransitionResultSerializer,
 )
 
@@ -96,11 +96,7 @@ class ReviewCaseSerializer(serializers.Serializer):
     task_area = BlankAsNullField()
     key_groups = serializers.ListField(child=serializers.CharField())
     special_project = BlankAsNullField()
-    background = serializers.CharField()
-    approach = serializers.CharField()
-    outcomes = serializers.CharField()
-    lessons = serializers.CharField()
-    replicability = serializers.CharField()
+    locals().update(case_fields.serializer_fields(serializers.CharField))  # the body sections, in order
     indicators = IndicatorSerializer(many=True, source="indicators.all")
     images = ImageSerializer(many=True, source="images.all")
     attachments = serializers.SerializerMethodField()

@@ -25,6 +25,7 @@ def api_patterns() -> list:
     """Our URL patterns under their public prefix; imported late because urls.py imports the views."""
     from django.urls import include, path
 
+    # In the function: urls imports this module's SchemaView (a cycle).
     from . import urls
 
     return [path("api/v1/", include(urls.api_patterns))]

@@ -11,11 +11,11 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from accounts.roles import Role
-from cases import permissions
+from cases import case_fields, permissions
 from cases.models import Case, CaseAttachment, CaseImage
 from cases.models.cases import AttachmentKind
-from cases.models.regions import RegionLevel
 from cases.states import CampaignStatus, CaseStatus
+from regions.models import RegionLevel
 
 from .fields import BlankAsNullField, LocalDateTimeField, NumberField
 
@@ -38,6 +38,11 @@ class CampaignRefSerializer(serializers.Serializer):
     slug = serializers.CharField()
     title = serializers.CharField()
     year = serializers.IntegerField()
+
+
+class TierRefSerializer(serializers.Serializer):
+    code = serializers.CharField()
+    title = serializers.CharField()
 
 
 class CaseListItemSerializer(serializers.Serializer):
@@ -96,11 +101,7 @@ class CaseDetailSerializer(CaseListItemSerializer):
     task_area = BlankAsNullField()
     key_groups = serializers.ListField(child=serializers.CharField())
     special_project = BlankAsNullField()
-    background = serializers.CharField()
-    approach = serializers.CharField()
-    outcomes = serializers.CharField()
-    lessons = serializers.CharField()
-    replicability = serializers.CharField()
+    locals().update(case_fields.serializer_fields(serializers.CharField))  # the body sections, in order
     indicators = IndicatorSerializer(many=True, source="indicators.all")
     images = ImageSerializer(many=True, source="images.all")
     attachments = serializers.SerializerMethodField()

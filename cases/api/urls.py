@@ -3,10 +3,22 @@
 from django.urls import path, re_path
 from django.views.decorators.csrf import csrf_exempt
 
-from search import urls_api as search_api_urls  # (imports .converters, which registers <id:…>)
-from similarity import api as similarity_api
-
-from . import adoptions, auth, docs, files, me, notices, public, reviews, schema, selection, submissions, transitions
+from .. import extensions
+from . import (  # noqa: F401 (converters registers <id:…>)
+    adoptions,
+    auth,
+    converters,
+    docs,
+    files,
+    me,
+    notices,
+    public,
+    reviews,
+    schema,
+    selection,
+    submissions,
+    transitions,
+)
 from .middleware import json_error, no_route_message
 
 
@@ -34,8 +46,6 @@ api_patterns = [
     path("submissions/<id:pk>/history", transitions.HistoryView.as_view(), name="api-history"),
     path("submissions/<id:pk>/scores", selection.CaseScoresView.as_view(), name="api-submission-scores"),
     path("submissions/<id:pk>/objections", selection.CaseObjectionsView.as_view(), name="api-submission-objections"),
-    path("submissions/<id:pk>/similarity", similarity_api.SimilarityView.as_view(), name="api-submission-similarity"),
-    path("similarity/self-check", similarity_api.SelfCheckView.as_view(), name="api-similarity-self-check"),
     path("campaigns", public.CampaignListView.as_view(), name="api-campaigns"),
     path("campaigns/<str:slug>", public.CampaignDetailView.as_view(), name="api-campaign"),
     path("campaigns/<str:slug>/ranking", selection.RankingView.as_view(), name="api-campaign-ranking"),
@@ -48,10 +58,12 @@ api_patterns = [
     path("reviews/<id:pk>", reviews.ReviewDetailView.as_view(), name="api-review"),
     path("reviews/<id:pk>/conflict", reviews.ConflictView.as_view(), name="api-review-conflict"),
     path("notices", notices.NoticeListView.as_view(), name="api-notices"),
-    # Beside GET /cases and /cases/{id} (search/urls_api.py): a different path, no overlap.
+    # Beside GET /cases and /cases/{id} (search/urls_api.py, added below): a different path, no overlap.
     path("cases/<id:pk>/objections", notices.ObjectionCreateView.as_view(), name="api-case-objections"),
     path("cases/<id:pk>/adoptions", adoptions.AdoptionCreateView.as_view(), name="api-case-adoptions"),
-    *search_api_urls.urlpatterns,
+    # The endpoints of the apps above cases (search's public cases, similarity's reports), which
+    # they register from their AppConfig.ready (cases/extensions.py): the URLconf is read after.
+    *extensions.api_patterns(),
 ]
 # The schema and its reader are not endpoints of the contract, so they stay out of the schema.
 urlpatterns = api_patterns + [

@@ -11,6 +11,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
+from accounts import services
 from accounts.roles import Role
 
 if TYPE_CHECKING:
@@ -21,7 +22,7 @@ if TYPE_CHECKING:
 
 DEFAULT_DEMO_PASSWORD = "Casebook-Demo-2026"  # noqa: S105 (documented demo default, docs/demo.md)
 EMAIL_DOMAIN = "example.cn"
-# The two provinces with short, memorable account names (DOMAIN examples use them).
+# The two provinces with short, memorable account names (the examples of docs/domain.md use them).
 NAMED_PROVINCES = {"440000": "gd", "330000": "zj"}
 REVIEWERS = [
     ("reviewer1", "110000", "北京信息科技研究院"),
@@ -120,10 +121,6 @@ def grant_admin_access(users: list) -> None:
     """Role groups through accounts.services when it offers them; else a group per role with admin access."""
     from django.contrib.auth.models import Group, Permission
 
-    try:
-        from accounts import services
-    except ImportError:
-        services = None
     sync = getattr(services, "sync_role_group", None) or getattr(services, "assign_role_group", None)
     if services is not None and hasattr(services, "ensure_role_groups") and sync is not None:
         services.ensure_role_groups()

@@ -103,13 +103,13 @@ class CaseMaker:
             region=region, category=category, indicators=item["indicators"], **_fields(item),
         )
         images.add_cover_to_published(
-            case=case, by=by, png=images.cover_png(item.get("category_hint", ""), index),
+            case=case, by=by, jpeg=images.cover_jpeg(item.get("category_hint", ""), index),
             alt=images.alt_text(case.title),
         )
         return case
 
     def _submission(self, index: int, item: dict, region: Region, state: str) -> Case:
-        province = region.province_id or region.code
+        province = region.province_code
         submitter = self.actors.submitters[province]
         recommender = self.actors.recommenders[province]
         category = self.categories[self.open.pk].get(item.get("category_hint"))
@@ -118,7 +118,7 @@ class CaseMaker:
         )
         editing.replace_indicators(case, item["indicators"])
         images.add_cover(
-            case=case, by=submitter, png=images.cover_png(item.get("category_hint", ""), index),
+            case=case, by=submitter, jpeg=images.cover_jpeg(item.get("category_hint", ""), index),
             alt=images.alt_text(case.title),
         )
         if state == "draft":

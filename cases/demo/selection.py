@@ -65,7 +65,7 @@ def load_selection_stage(*, actors, regions, province_table, log) -> bool:
     with transaction.atomic():
         for index, item in enumerate(items):
             region = regions[item["region"]]
-            province = region.province_id or region.code
+            province = region.province_code
             submitter, recommender = actors.submitters.get(province), actors.recommenders.get(province)
             if submitter is None or recommender is None:
                 continue
@@ -74,7 +74,7 @@ def load_selection_stage(*, actors, regions, province_table, log) -> bool:
                 category=by_code.get(item.get("category_hint")), **_fields(item),
             )
             editing.replace_indicators(case, item["indicators"])
-            images.add_cover(case=case, by=submitter, png=images.cover_png(item.get("category_hint", ""), 500 + index),
+            images.add_cover(case=case, by=submitter, jpeg=images.cover_jpeg(item.get("category_hint", ""), 500 + index),
                              alt=images.alt_text(case.title))
             editing.add_attachment(
                 case=case, by=submitter, title="工作台账与成效数据（演示）", public=True,

@@ -16,35 +16,22 @@ from django.core.exceptions import ValidationError
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from .. import editing
+from .. import case_fields, editing
 from ..models import Campaign, CampaignCategory, Case, Region, Tier
 from ..states import CampaignStatus
-from ..taxonomies import KeyGroup, OrganisationType, Scenario, SpecialProject, TaskArea
 from . import values
 from .readers import RawRow, Table
 
-TEXT_FIELDS = (
-    "title", "summary", "organisation", "contact_name", "contact_phone", "contact_email",
-    "background", "approach", "outcomes", "lessons", "replicability",
-)
-CASE_FIELDS = (
-    "title", "summary", "region", "organisation", "organisation_type", "contact_name", "contact_phone",
-    "contact_email", "period_start", "period_end", "scenarios", "task_area", "key_groups", "special_project",
-    "background", "approach", "outcomes", "lessons", "replicability", "indicators",
-)
+# The case's columns (cases/case_fields.py); the category is read with the campaign, below.
+_CONTENT = tuple(f for f in case_fields.FIELDS if f.name != "category" and f.group != case_fields.Group.FILES)
+TEXT_FIELDS = case_fields.names(f for f in _CONTENT if f.lines)
+CASE_FIELDS = case_fields.names(_CONTENT)
 COLUMNS = (*CASE_FIELDS, "campaign", "category", "tier", "published_at", "source")
 # A published case must be readable in the library: the body is required; contact details,
 # the period, the special project and indicators may be missing from past results.
-REQUIRED = (
-    "title", "summary", "region", "organisation", "organisation_type", "scenarios", "task_area", "key_groups",
-    "background", "approach", "outcomes", "lessons", "replicability", "campaign", "tier", "published_at",
-)
-SINGLE_CODES = {
-    "organisation_type": (OrganisationType, _("单位类型")),
-    "task_area": (TaskArea, _("主要任务")),
-    "special_project": (SpecialProject, _("重点工程")),
-}
-MULTI_CODES = {"scenarios": (Scenario, _("应用场景")), "key_groups": (KeyGroup, _("重点群体"))}
+REQUIRED = (*case_fields.names(f for f in _CONTENT if f.publish), "campaign", "tier", "published_at")
+SINGLE_CODES = {f.name: (f.codes, f.label) for f in _CONTENT if f.codes and not f.many_codes}
+MULTI_CODES = {f.name: (f.codes, f.label) for f in _CONTENT if f.codes and f.many_codes}
 SOURCE_MAX = 200
 SHANGHAI = ZoneInfo("Asia/Shanghai")
 

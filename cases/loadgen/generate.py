@@ -120,7 +120,7 @@ def generate(*, n_cases: int, n_published: int, n_campaigns: int = 6, seed: int 
                     tiers[distribution.tier_for(ordinal)] += 1
                     ordinal += 1
                 if "recommend" in names:
-                    province = regions[item["region"]].province_id or item["region"]
+                    province = regions[item["region"]].province_code
                     nominations[(province, item["category_hint"])] += 1
             campaign = setup.create_campaign(shape, tier_counts=tiers, nominations=nominations)
             setup.create_pool(campaign, actors.reviewers, needed[shape.slug])
@@ -155,7 +155,7 @@ def _plans(shape, campaign, picked, actors, regions, now, rng) -> list:
             ordinal += 1
         case = Case(campaign=campaign, category=categories[item["category_hint"]], title=item["title"], region=region,
                     created_by=actors.submitters[item["region"]], **content.case_fields(item))
-        case.province_id = region.province_id or region.code
+        case.province_id = region.province_code
         plans.append(planner.plan(case, target, names, item["indicators"], tier))
     return plans
 

@@ -14,11 +14,14 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.hashers import make_password
 
 from accounts.roles import Role
+from accounts.services import ensure_role_groups
 
+from .. import editing, uploads
 from ..demo import campaigns as demo_campaigns
 from ..demo.accounts import demo_password
 from ..demo.content import THEME_NAMES, THEMES
-from ..models import Campaign, QuotaOverride, Region, ReviewerPoolMember
+from ..demo.images import cover_jpeg
+from ..models import Campaign, Case, QuotaOverride, Region, ReviewerPoolMember
 from ..states import CampaignStatus
 from .distribution import CampaignShape
 
@@ -79,8 +82,6 @@ def ensure_accounts(*, regions: dict[str, Region], submitter_regions: set[str], 
 
 def _join_role_groups(users: list) -> None:
     """What `accounts.services.sync_role_group` does for a new account, for hundreds at once."""
-    from accounts.services import ensure_role_groups
-
     groups = ensure_role_groups()
     through = get_user_model().groups.through
     through.objects.bulk_create(
@@ -140,9 +141,6 @@ def cover_images(by) -> dict[str, object]:
     from django.core.files.base import ContentFile
     from wagtail.images import get_image_model
 
-    from .. import editing, uploads
-    from ..demo.images import cover_png
-
     Image = get_image_model()
     collection = editing._default_collection()
     out = {}
@@ -151,7 +149,7 @@ def cover_images(by) -> dict[str, object]:
         image = Image.objects.filter(title=title).first()
         if image is None:
             image = Image(title=title, description=THEME_NAMES[code], collection=collection, uploaded_by_user=by,
-                          file=ContentFile(cover_png(code, n), name=uploads.generated_name("png")))
+                          file=ContentFile(cover_jpeg(code, n), name=uploads.generated_name("jpg")))
             image.save()
         out[code] = image
     return out
@@ -159,7 +157,5 @@ def cover_images(by) -> dict[str, object]:
 
 def existing_load_data() -> tuple[int, int]:
     """(campaigns, cases) of earlier load data."""
-    from ..models import Case
-
     campaigns = Campaign.objects.filter(slug__startswith=PREFIX)
     return campaigns.count(), Case.objects.filter(campaign__in=campaigns).count()

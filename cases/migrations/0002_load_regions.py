@@ -2,7 +2,7 @@ from django.db import migrations
 
 
 def load(apps, schema_editor):
-    from cases.regions import load_regions
+    from regions.loading import load_regions
 
     load_regions(apps.get_model("cases", "Region"))
 

@@ -7,7 +7,7 @@ from django.utils.translation import gettext_lazy as _
 
 class Adoption(models.Model):
     case = models.ForeignKey("cases.Case", on_delete=models.CASCADE, related_name="adoptions")
-    region = models.ForeignKey("cases.Region", verbose_name=_("借鉴地区"), on_delete=models.PROTECT, related_name="+")
+    region = models.ForeignKey("regions.Region", verbose_name=_("借鉴地区"), on_delete=models.PROTECT, related_name="+")
     reported_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     since = models.DateField(_("开始借鉴时间"))
     summary = models.TextField(_("借鉴做法"), max_length=1000, help_text=_("借鉴了哪些做法，做了哪些调整。"))

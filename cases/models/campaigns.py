@@ -122,7 +122,7 @@ class CampaignCategory(Orderable):
 class QuotaOverride(models.Model):
     campaign = ParentalKey(Campaign, on_delete=models.CASCADE, related_name="quota_overrides")
     province = models.ForeignKey(
-        "cases.Region", verbose_name=_("省份"), on_delete=models.PROTECT,
+        "regions.Region", verbose_name=_("省份"), on_delete=models.PROTECT,
         limit_choices_to={"level": "province"}, related_name="+",
     )
     category_code = models.CharField(

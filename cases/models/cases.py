@@ -67,12 +67,12 @@ class Case(CaseLifecycle, FSMModelMixin, ClusterableModel):
     title = models.CharField(_("案例名称"), max_length=LIMITS["title"], validators=[_max_length("title")])
     summary = models.TextField(_("案例摘要"), blank=True, max_length=LIMITS["summary"], validators=[_max_length("summary")])
     region = models.ForeignKey(
-        "cases.Region", verbose_name=_("所属地区"), on_delete=models.PROTECT, related_name="cases"
+        "regions.Region", verbose_name=_("所属地区"), on_delete=models.PROTECT, related_name="cases"
     )
     # Denormalised from `region` on every save, for scoping and facets without joins.
-    province = models.ForeignKey("cases.Region", on_delete=models.PROTECT, related_name="+", editable=False)
+    province = models.ForeignKey("regions.Region", on_delete=models.PROTECT, related_name="+", editable=False)
     prefecture = models.ForeignKey(
-        "cases.Region", null=True, on_delete=models.PROTECT, related_name="+", editable=False
+        "regions.Region", null=True, on_delete=models.PROTECT, related_name="+", editable=False
     )
     organisation = models.CharField(
         _("申报单位"), max_length=LIMITS["organisation"], blank=True, validators=[_max_length("organisation")]
@@ -144,6 +144,7 @@ class Case(CaseLifecycle, FSMModelMixin, ClusterableModel):
     def clean(self):
         # Control and direction characters, lone surrogates: cases/validation.py (every write path).
         super().clean()
+        # In the function: validation imports these models (a cycle).
         from ..validation import clean_case_text
 
         clean_case_text(self)
@@ -151,7 +152,7 @@ class Case(CaseLifecycle, FSMModelMixin, ClusterableModel):
     def save(self, *args, **kwargs):
         if self.region_id:
             region = self.region
-            self.province_id = region.province_id or region.code
+            self.province_id = region.province_code
             self.prefecture_id = region.prefecture_id
         super().save(*args, **kwargs)
 

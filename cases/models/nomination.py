@@ -7,7 +7,7 @@ class NominationLock(models.Model):
     """One row per (campaign, province, category); `select_for_update` on it serialises nominations."""
 
     campaign = models.ForeignKey("cases.Campaign", on_delete=models.CASCADE, related_name="+")
-    province = models.ForeignKey("cases.Region", on_delete=models.PROTECT, related_name="+")
+    province = models.ForeignKey("regions.Region", on_delete=models.PROTECT, related_name="+")
     category_code = models.CharField(max_length=32, blank=True)
 
     class Meta:

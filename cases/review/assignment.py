@@ -25,7 +25,7 @@ def _norm(org: str) -> str:
 def conflict_reason(campaign: Campaign, reviewer, case: Case) -> str | None:
     """Why `reviewer` must not review `case`, or None when there is no conflict."""
     region = reviewer.region
-    if campaign.conflict_same_province and region is not None and (region.province_id or region.code) == case.province_id:
+    if campaign.conflict_same_province and region is not None and region.province_code == case.province_id:
         return _("与案例同省")
     if campaign.conflict_same_organisation and _norm(reviewer.organisation) and _norm(reviewer.organisation) == _norm(case.organisation):
         return _("与申报单位为同一单位")

@@ -41,7 +41,7 @@ def score_sheet(*, campaign: Campaign, by, category_code: str | None = None) -> 
                r.case.tier.title if r.case.tier else "", r.n_scores, _fmt(r.mean), _fmt(r.trimmed_mean),
                _fmt(r.normalised), _fmt(r.minimum), _fmt(r.maximum), _fmt(r.stdev), _("是") if r.disagreement else ""]
         for a in by_case.get(r.case.pk, []):
-            out += [a.reviewer.get_full_name() or a.reviewer.username]
+            out += [a.reviewer.get_display_name()]
             out += [a.scores.get(c.code, "") for c in rubric]
             out += [a.total if a.total is not None else "", a.comment]
         return out

@@ -21,6 +21,7 @@ from ..errors import Forbidden, GuardFailed, NotFound
 from ..models import Campaign, Case, ReviewAssignment, ReviewerPoolMember, ReviewStatus
 from ..states import CaseStatus
 from ..taxonomies import Scenario, TaskArea
+from .assignment import conflict_reason
 
 
 def _require_staff(by) -> None:
@@ -95,8 +96,6 @@ def sort_candidates(campaign: Campaign) -> tuple[list, list[tuple[object, str]]]
     """Available reviewers split in two: those who could review at least one of the campaign's cases
     that need reviewers (all of them while there are none yet), and those who would have to withdraw
     (回避, `assignment.conflict_reason`) from every one of those cases, with the reasons."""
-    from .assignment import conflict_reason
-
     candidates = list(available_reviewers(campaign))
     # Conflicts depend only on the case's province and organisation: one stand-in case per pair.
     pairs = (

@@ -7,14 +7,14 @@ from dataclasses import dataclass
 
 from django.utils.translation import gettext as _
 
-from .. import permissions
+from .. import case_fields, permissions
 from ..errors import Forbidden
 from ..models import Campaign, Case, ReviewAssignment, ReviewStatus
 from . import aggregation
 
 # Reviewers "disagree strongly" when their totals span more than this share of the rubric total.
 DISAGREEMENT_SHARE = 0.2
-UNUSED_TEXT = ("summary", "background", "approach", "outcomes", "lessons", "replicability")
+UNUSED_TEXT = case_fields.LONG_TEXTS
 RANKED_STATES = ("in_review", "reviewed", "shortlisted", "not_selected", "in_notice", "published", "disqualified")
 
 

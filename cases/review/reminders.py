@@ -39,7 +39,7 @@ def send_reminders(*, within_days: int = 3) -> int:
         lines = "\n".join(f"· {a.case.title}" for a in items)
         body = _("%(name)s专家，您好：\n\n您还有 %(n)d 件案例的评审尚未提交，评审将于 %(deadline)s 截止：\n%(lines)s\n\n"
                  "请登录典型案例库完成评审：%(url)s/admin/\n") % {
-            "name": reviewer.get_full_name() or reviewer.username, "n": len(items), "deadline": deadline,
+            "name": reviewer.get_display_name(), "n": len(items), "deadline": deadline,
             "lines": lines, "url": settings.WAGTAILADMIN_BASE_URL,
         }
         send_mail(_("【典型案例库】评审提醒：%(n)d 件案例待评审") % {"n": len(items)}, body,

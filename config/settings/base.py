@@ -13,6 +13,8 @@ DEBUG = False
 ALLOWED_HOSTS = [h.strip() for h in os.environ.get("ALLOWED_HOSTS", "").split(",") if h.strip()]
 
 INSTALLED_APPS = [
+    "core",  # the ground floor: tools every app may use (docs/architecture.md)
+    "regions",  # the ground floor: administrative divisions
     "accounts",
     "notifications",
     "cases",
@@ -291,9 +293,9 @@ if FRONTEND_CACHE_URL:
     }
 WAGTAILDOCS_EXTENSIONS = ["pdf", "docx", "xlsx", "pptx", "odt", "jpg", "jpeg", "png", "zip"]
 WAGTAILDOCS_SERVE_METHOD = "serve_view"
-# The image and document libraries check uploads like case files do (security/upload_forms.py).
-WAGTAILIMAGES_IMAGE_FORM_BASE = "security.upload_forms.CheckedImageForm"
-WAGTAILDOCS_DOCUMENT_FORM_BASE = "security.upload_forms.CheckedDocumentForm"
+# The image and document libraries check uploads like case files do (cases/upload_forms.py).
+WAGTAILIMAGES_IMAGE_FORM_BASE = "cases.upload_forms.CheckedImageForm"
+WAGTAILDOCS_DOCUMENT_FORM_BASE = "cases.upload_forms.CheckedDocumentForm"
 WAGTAILIMAGES_EXTENSIONS = ["jpg", "jpeg", "png", "gif", "webp"]
 WAGTAILIMAGES_MAX_UPLOAD_SIZE = 10 * 1024 * 1024
 # Draftail, reading a post that is not content state as HTML through the allow-list (security/richtext.py).
@@ -386,5 +388,5 @@ LOGGING = {
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "INFO")},
-    "loggers": {"jieba": {"level": "WARNING"}},
+    "loggers": {},
 }

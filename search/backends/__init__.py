@@ -54,12 +54,14 @@ class SearchBackend(Protocol):
 
 
 def database_backend():
+    # In the function: each backend imports this package's errors and interface (a cycle).
     from .database import DatabaseBackend
 
     return DatabaseBackend()
 
 
 def elasticsearch_backend():
+    # In the function: each backend imports this package's errors and interface (a cycle).
     from .elasticsearch import ElasticsearchBackend
 
     return ElasticsearchBackend()

@@ -24,7 +24,7 @@ from ..facets import build_facets
 from ..models import CaseFacet, CaseIndex, IndexTerm
 from ..query import SearchHit, SearchQuery, SearchResults
 from ..segment import AnalysedQuery, analyse, normalise, terms_and_length, words
-from . import Progress, coverage, db_query, db_swap, ranking
+from . import Progress, coverage, db_query, db_rank, db_swap, ranking
 
 BATCH = 2000
 # Cases per transaction in a rebuild: few enough that a search never waits long on one.
@@ -215,71 +215,40 @@ class DatabaseBackend:
         if aq is not None and not aq.groups:
             # Nothing searchable (only punctuation): nothing matches, like an analyzer with no tokens.
             return SearchResults([], 0, build_facets({}), self.name, query.page, query.page_size)
-        passed = None
-        coverages: dict[int, coverage.Coverage] = {}
-        missing: list[str] = []
         if aq is None:
-            text = None
-            matched = db_query.base(text, filters)
-            case_ids = matched.values("pk")
-        else:
-            coverages, missing = coverage.of_masks(aq, db_query.complete_atoms(aq))
-            text = coverage.accepted(aq, coverages)
-            # The filters' passes are read once and serve both the matched ids and the facets.
-            passed = db_query.filters_passed(text, filters)
-            case_ids = db_query.passing_all(text, filters, passed)
-            matched = CaseIndex.objects.filter(db_query.InList(F("pk"), case_ids))
-        scores: dict[int, float] = {}
-        if query.ranked_by_text:
-            total = len(case_ids)
-            ranked, scores = self._rank(aq, case_ids, coverages, query.offset + query.page_size)
-            ids = ranked[query.offset : query.offset + query.page_size]
-        else:
-            # Date order needs no scores: SQL sorts and pages, whether or not there is text.
-            total = len(case_ids) if aq is not None else matched.count()
+            matched = db_query.base(None, filters)
+            total = matched.count()
             page = matched.order_by("-published_at", "-pk").values_list("pk", flat=True)
             ids = list(page[query.offset : query.offset + query.page_size])
-        facets = build_facets(db_query.facet_counts(text, filters, passed))
+            facets = build_facets(db_query.facet_counts(None, filters))
+            return SearchResults(self._hits(ids, {}, None), total, facets, self.name, query.page, query.page_size)
+        # Scored, tiered and ordered by the database (`db_rank`): every accepted case, best first.
+        agg = _collection_stats()
+        ranked = db_rank.rank(aq, self.params, agg["n"] or 0, {f: agg[f] or 1.0 for f in ranking.FIELDS})
+        # The filters' passes are read once and serve both the matched ids and the facets.
+        passed = db_query.filters_passed(ranked.ids, filters)
+        if filters:
+            wanted = len(filters)
+            case_ids = [cid for cid in ranked.ids if len(passed.get(cid, ())) == wanted]
+        else:
+            case_ids = ranked.ids
+        total = len(case_ids)
+        if query.ranked_by_text:
+            ids = case_ids[query.offset : query.offset + query.page_size]
+        else:
+            # Date order: SQL sorts and pages the matched ids.
+            matched = CaseIndex.objects.filter(db_query.InList(F("pk"), case_ids))
+            page = matched.order_by("-published_at", "-pk").values_list("pk", flat=True)
+            ids = list(page[query.offset : query.offset + query.page_size])
+        facets = build_facets(db_query.facet_counts(ranked.ids, filters, passed))
+        atoms = aq.atoms
+        coverages = {cid: coverage.assess(aq, _complete(atoms, ranked.masks[cid])) for cid in ids}
+        missing = coverage.missing_everywhere(aq, _complete(atoms, ranked.somewhere))
+        scores = ranked.scores if query.ranked_by_text else {}
         hits = self._hits(ids, scores, aq, coverages)
-        full = total
-        if aq is not None:
-            full_coverages = {c for c in set(coverages.values()) if coverage.is_full(aq, c)}
-            full = sum(1 for cid in case_ids if coverages[cid] in full_coverages)
+        full = sum(1 for cid in case_ids if cid in ranked.full)
         return SearchResults(hits, total, facets, self.name, query.page, query.page_size,
                              full_total=full, missing_words=tuple(missing))
-
-    def _rank(self, aq: AnalysedQuery, case_ids: list[int], coverages: dict[int, coverage.Coverage],
-              depth: int) -> tuple[list[int], dict[int, float]]:
-        """All ids in rank order: by coverage tier, then BM25F inside a tier. Only the tiers
-        that reach `depth` (the end of the page asked for) are scored; deeper ones keep id
-        order, which no page shows."""
-        tiers: dict[tuple, list[int]] = {}
-        for cid in case_ids:
-            tiers.setdefault(coverages[cid].tier, []).append(cid)
-        order = sorted(tiers, reverse=True)
-        wanted, seen = [], 0
-        for tier in order:
-            if seen >= depth:
-                break
-            wanted += tiers[tier]
-            seen += len(tiers[tier])
-        scores: dict[int, float] = {}
-        if wanted:
-            postings = self._postings(aq.weights, wanted)
-            phrases = [g.phrase for g in aq.groups]
-            stats = self._stats(aq.weights)
-            # A tier matched as typed is scored on the typed words alone (tier: full, literal, units);
-            # each weighting is computed only for the cases that need it.
-            typed = {cid for tier in order if tier[0] == tier[1] for cid in tiers[tier]} & set(wanted)
-            for weights, ids in ((aq.typed_weights, typed), (aq.weights, set(wanted) - typed)):
-                if ids:
-                    mine = [p for p in postings if p.case_id in ids]
-                    scores.update(ranking.score(mine, weights, stats, self.params, phrases))
-        ranked: list[int] = []
-        for tier in order:
-            # Equal scores: the newer case (higher id) first, a stable order for paging.
-            ranked += sorted(tiers[tier], key=lambda cid: (round(scores.get(cid, 0.0), 9), cid), reverse=True)
-        return ranked, scores
 
     def _hits(self, ids: list[int], scores: dict[int, float], aq: AnalysedQuery | None,
               coverages: dict[int, coverage.Coverage] | None = None) -> list[SearchHit]:
@@ -348,6 +317,10 @@ class DatabaseBackend:
         ranked = [p for p, _n in sorted(found.items(), key=lambda kv: (-kv[1], kv[0]))]
         ranked += sorted(titles, key=lambda t: not normalise(t).startswith(wanted))
         return list(dict.fromkeys(ranked))[:limit]
+
+
+def _complete(atoms: list[frozenset[str]], mask: int) -> set[frozenset[str]]:
+    return {a for i, a in enumerate(atoms) if mask >> i & 1}
 
 
 def _highlight(row: dict, aq: AnalysedQuery | None) -> dict[str, str]:

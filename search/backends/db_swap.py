@@ -171,7 +171,8 @@ def _reconcile(cursor, loader: _Loader) -> int:
     published, corrected or revoked meanwhile comes out right whichever way the race went, and
     no clock is compared. Returns how many cases were redone."""
     q = loader.q
-    pk, digest, status = q(CaseIndex._meta.pk.column), q("digest"), q("status")
+    pk, digest = q(CaseIndex._meta.pk.column), q(CaseIndex._meta.get_field("digest").column)
+    status = q(Case._meta.get_field("status").column)
     old, new = q(CaseIndex._meta.db_table), q(loader.new(CaseIndex))
     cases, case_pk = q(Case._meta.db_table), q(Case._meta.pk.column)
     cursor.execute(  # identifiers from the models' metadata only

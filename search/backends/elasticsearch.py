@@ -18,7 +18,7 @@ from elasticsearch.dsl import Search
 
 from cases.models import Case
 
-from .. import conf, highlight
+from .. import conf, highlight, synonyms
 from ..documents import CaseSearch, related_query
 from ..extract import CaseText, case_text
 from ..facets import build_facets
@@ -85,10 +85,17 @@ class ElasticsearchBackend:
     # --- searching ------------------------------------------------------------------------------
 
     def search(self, query: SearchQuery) -> SearchResults:
+        """One request; a second only when the text has words somewhere but no case has most
+        of them (then the cases with any word, as the database backend: coverage.accepted)."""
         self._ready()
-        faceted = CaseSearch(query, index=self.alias, using=self.es, analyzer_name=self.analyzer)
-        with _guarded():
-            response = faceted.execute()
+        response, text = self._execute(query)
+        full, missing = None, ()
+        if text is not None and not text.empty:
+            found = text.read_aggregations(response.aggregations.to_dict())
+            full, missing = found.full, tuple(found.missing)
+            if not found.accepted and found.anywhere:
+                response, _text = self._execute(query, loose=True)
+                full = 0
         total = response.hits.total.value
         counts = {dim: {value: n for value, n, _selected in response.facets[dim]} for dim in DIMENSIONS}
         hits = [
@@ -96,10 +103,19 @@ class ElasticsearchBackend:
                 case_id=int(hit.meta.id),
                 score=hit.meta.score if query.ranked_by_text else None,
                 highlight=self._highlight(hit),
+                missing=text.coverage(getattr(hit.meta, "matched_queries", None)).missing if text else (),
             )
             for hit in response
         ]
-        return SearchResults(hits, total, build_facets(counts), self.name, query.page, query.page_size)
+        return SearchResults(hits, total, build_facets(counts), self.name, query.page, query.page_size,
+                             full_total=total if full is None else full, missing_words=missing)
+
+    def _execute(self, query: SearchQuery, *, loose: bool = False):
+        faceted = CaseSearch(query, index=self.alias, using=self.es, analyzer_name=self.analyzer, loose=loose,
+                             thesaurus=synonyms.current() if query.q else None)
+        with _guarded():
+            response = faceted.execute()
+        return response, faceted.text
 
     @staticmethod
     def _highlight(hit) -> dict[str, str]:
@@ -166,6 +182,7 @@ class ElasticsearchBackend:
         """case id → digest of what is indexed (`search_check` compares them with the cases)."""
         from elasticsearch.helpers import scan
 
+        # In the function: es_client imports the backends package, which loads this module (a cycle).
         from .es_client import maintenance
 
         if not self.state(fresh=True).index:

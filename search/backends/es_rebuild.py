@@ -39,6 +39,7 @@ def _batches(cases: Iterable[Case], size: int):
 
 def rebuild(backend, cases: Iterable[Case], total: int, progress: Progress | None = None) -> int:
     """Build, mark, swap, clean up, replay; returns the number of cases indexed."""
+    # In the function: indexing imports the backends, which load this module (a cycle).
     from ..indexing import park, replay_queue, requeue
 
     es, alias = backend.es, backend.alias

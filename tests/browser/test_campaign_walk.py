@@ -4,7 +4,11 @@ an attachment and submits it; the recommender nominates it; the secretariat pass
 check, fills the reviewer pool, assigns reviewers automatically and starts the review; the
 reviewers score; the secretariat looks at the ranking, shortlists, opens the 公示, rules on an
 objection a citizen filed on the public notice page, and publishes; the case is then on the public
-site and in the campaign's compilation. The dashboards' counts are read before and after.
+site and in the campaign's compilation.
+
+Each role's dashboard (its to-do list, cases/worklists.py) is read as displayed before and after
+each step that changes it: the submitter's drafts, the recommender's 待推荐 and quota used, the
+reviewers' 待评分, the secretariat's 待形式审查, reviewers short, objections and 可以发布.
 
 Nothing here calls a service: every step is a click or a keystroke (the only shortcut is the
 calendar: the notice period's end is moved into the past, as the passing of seven days would).
@@ -106,8 +110,71 @@ def state_counts(page, site, campaign) -> dict[str, int]:
     return counts
 
 
+# --- the dashboards, read as a person reads them ----------------------------------------------
+
+
+def _todo_text(page, site) -> str:
+    """The to-do panel of the signed-in user's dashboard, whitespace collapsed."""
+    if page.url != f"{site}/admin/":
+        page.goto(f"{site}/admin/")
+    return " ".join(page.locator(".cb-todo").first.inner_text().split())
+
+
+def _number(text: str, pattern: str, none: str) -> int:
+    """The count `pattern` shows, or 0 when the page says `none` instead; anything else fails
+    (so a changed wording cannot pass as a zero)."""
+    found = re.search(pattern, text)
+    if found:
+        return int(found.group(1))
+    assert none in text, text
+    return 0
+
+
+def submitter_dashboard(page, site) -> dict[str, int]:
+    """待办事项: drafts to finish and cases returned; 我的案例: the cases by state."""
+    text = _todo_text(page, site)
+    drafts = re.search(r"(\d+) 个草稿待完成并提交", text)
+    returned = re.search(r"(\d+) 个案例被退回修改", text)
+    if not drafts and not returned:
+        assert "目前没有待您完成的案例" in text, text
+    counts = {"草稿待完成": int(drafts.group(1)) if drafts else 0, "被退回修改": int(returned.group(1)) if returned else 0}
+    for item in page.locator(".cb-state-counts li").all_inner_texts():
+        label, _sep, number = " ".join(item.split()).rpartition(" ")
+        counts[label] = int(number)
+    return counts
+
+
+def recommender_dashboard(page, site, category: str = "数字包容与适老化") -> dict[str, object]:
+    """待推荐: the province's total, and the category's row (待推荐, 已用名额 used / quota)."""
+    text = _todo_text(page, site)
+    row = page.locator(".cb-todo tr", has_text=category).locator("td").all_inner_texts()
+    return {"待推荐": _number(text, r"本省有 (\d+) 个已提交的案例等待您推荐", "目前没有等待推荐的案例"),
+            "方向待推荐": int(row[0]), "已用名额": " ".join(row[1].split())}
+
+
+def reviewer_dashboard(page, site) -> int:
+    """待评分: the scores the reviewer has not submitted yet."""
+    return _number(_todo_text(page, site), r"您有 (\d+) 个案例的评分尚未提交", "没有待评分的案例")
+
+
+def secretariat_dashboard(page, site, campaign) -> dict[str, int]:
+    """待办事项 of the walk's campaign: {label: count}, only what is waiting (as the page lists it)."""
+    text = _todo_text(page, site)
+    headings = page.locator(".cb-todo h3").all_inner_texts()
+    if not headings:
+        assert "各征集活动目前没有等待组织方处理的事项" in text, text
+        return {}
+    assert headings == [campaign.title], headings
+    counts = {}
+    for item in page.locator(".cb-todo li").all_inner_texts():
+        label, number = re.match(r"(.+?)：(\d+)", " ".join(item.split())).groups()
+        counts[label] = int(number)
+    return counts
+
+
 def submitter_creates_and_submits(page, site, people) -> None:
     sign_in(page, site, people["submitter"])
+    assert submitter_dashboard(page, site) == {"草稿待完成": 0, "被退回修改": 0}
     shot(page, "submitter-01-dashboard")
     page.goto(f"{site}/admin/cases/new/")
     page.locator("#id_category").select_option(label="数字包容与适老化")
@@ -157,15 +224,20 @@ def submitter_creates_and_submits(page, site, people) -> None:
     page.get_by_role("button", name="上传附件").click()
     page.get_by_text("附件已上传。").wait_for()
     shot(page, "submitter-06-complete")
+    files_url = page.url
+    assert submitter_dashboard(page, site) == {"草稿待完成": 1, "被退回修改": 0, "草稿": 1}
+    page.goto(files_url)
 
     page.locator("[data-submit-link]").click()
     page.wait_for_url(re.compile(r"/action/\d+/submit/"))
     confirm(page, "确认提交", "submitter-07-confirm-submit")
     page.get_by_text("已完成“提交”").wait_for()
+    assert submitter_dashboard(page, site) == {"草稿待完成": 0, "被退回修改": 0, "已提交": 1}
 
 
 def recommender_nominates(page, site, people) -> None:
     sign_in(page, site, people["recommender"])
+    assert recommender_dashboard(page, site) == {"待推荐": 1, "方向待推荐": 1, "已用名额": "0 / 50"}
     shot(page, "recommender-01-dashboard")
     page.goto(f"{site}/admin/nomination/")
     shot(page, "recommender-02-nomination")
@@ -173,11 +245,13 @@ def recommender_nominates(page, site, people) -> None:
     page.locator("tr", has_text=TITLE).get_by_role("button", name=re.compile("^推荐")).click()
     page.get_by_text(f"已推荐“{TITLE}”").wait_for()
     shot(page, "recommender-03-nominated")
+    assert recommender_dashboard(page, site) == {"待推荐": 0, "方向待推荐": 0, "已用名额": "1 / 50"}
 
 
 def secretariat_checks_and_assigns(page, site, people) -> None:
     campaign = people["campaign"]
     sign_in(page, site, people["secretariat"])
+    assert secretariat_dashboard(page, site, campaign) == {"待形式审查": 1}
     page.goto(f"{site}/admin/desk/{campaign.pk}/")
     shot(page, "secretariat-01-overview")
     page.get_by_role("navigation", name="活动工作台").get_by_role("link", name="形式审查").click()
@@ -186,6 +260,7 @@ def secretariat_checks_and_assigns(page, site, people) -> None:
     page.get_by_role("button", name="通过形式审查（所勾选的案例）").click()
     confirm(page, "确认通过（1 个）", "secretariat-03-check-confirm")
     page.get_by_text("已有 1 个案例通过形式审查。").wait_for()
+    assert secretariat_dashboard(page, site, campaign) == {"评审专家不足的案例": 1}
 
     page.goto(f"{site}/admin/desk/{campaign.pk}/pool/")
     page.get_by_role("button", name=re.compile("加入全部无回避冲突的专家")).click()
@@ -201,11 +276,13 @@ def secretariat_checks_and_assigns(page, site, people) -> None:
     page.get_by_role("button", name=re.compile("开始专家评审")).click()
     confirm(page, "确认开始评审（1 个）", "secretariat-07-start-review-confirm")
     page.get_by_text("已有 1 个案例进入专家评审。").wait_for()
+    assert secretariat_dashboard(page, site, campaign) == {}
 
 
 def reviewers_score(page, site, people) -> None:
     for number, (reviewer, scores) in enumerate(zip(people["reviewers"], [(22, 26, 21, 17), (20, 27, 22, 16)], strict=True), 1):
         sign_in(page, site, reviewer)
+        assert reviewer_dashboard(page, site) == 1
         page.goto(f"{site}/admin/reviews/")
         if number == 1:
             shot(page, "reviewer-01-my-reviews")
@@ -218,6 +295,7 @@ def reviewers_score(page, site, people) -> None:
         page.get_by_role("button", name="提交评分").click()
         confirm(page, "确认提交", "reviewer-03-confirm" if number == 1 else "")
         page.get_by_text("评分已提交，感谢您的评审。").wait_for()
+        assert reviewer_dashboard(page, site) == 0
 
 
 def secretariat_selects_and_opens_notice(page, site, people) -> None:
@@ -235,6 +313,7 @@ def secretariat_selects_and_opens_notice(page, site, people) -> None:
     page.get_by_role("button", name="开始公示").click()
     confirm(page, "确认开始公示", "secretariat-10-notice-confirm")
     page.get_by_text("已有 1 个案例进入公示").wait_for()
+    assert secretariat_dashboard(page, site, campaign) == {}  # seven days of notice: not ending soon
 
 
 def citizen_objects(page, site, case) -> None:
@@ -254,6 +333,7 @@ def secretariat_rules_and_publishes(page, site, people, case) -> None:
 
     campaign = people["campaign"]
     sign_in(page, site, people["secretariat"])
+    assert secretariat_dashboard(page, site, campaign) == {"待处理的异议": 1}
     page.goto(f"{site}/admin/desk/{campaign.pk}/notice/")
     shot(page, "secretariat-11-notice")
     page.get_by_role("link", name="处理").first.click()
@@ -263,6 +343,7 @@ def secretariat_rules_and_publishes(page, site, people, case) -> None:
     page.get_by_role("button", name="提交处理结果").click()
     confirm(page, "确认")
     page.get_by_text("已处理：异议不成立").wait_for()
+    assert secretariat_dashboard(page, site, campaign) == {}
 
     # Publishing too early: the confirmation explains why, and offers nothing to confirm.
     page.goto(f"{site}/admin/desk/{campaign.pk}/notice/")
@@ -275,10 +356,12 @@ def secretariat_rules_and_publishes(page, site, people, case) -> None:
     from django.utils import timezone
 
     Case.objects.filter(pk=case.pk).update(notice_ends=timezone.now() - timezone.timedelta(minutes=1))
+    assert secretariat_dashboard(page, site, campaign) == {"公示期满、可以发布": 1}
     page.goto(f"{site}/admin/desk/{campaign.pk}/notice/")
     page.get_by_role("button", name="发布", exact=True).click()
     confirm(page, "确认发布（1 个）", "secretariat-14-publish-confirm")
     page.get_by_text("已发布 1 个案例。").wait_for()
+    assert secretariat_dashboard(page, site, campaign) == {}
 
 
 def test_a_campaign_walked_through_by_every_role(page, site, people, settings):
@@ -290,8 +373,15 @@ def test_a_campaign_walked_through_by_every_role(page, site, people, settings):
     campaign = people["campaign"]
     FOUND.clear()
     sign_in(page, site, people["secretariat"])
+    assert secretariat_dashboard(page, site, campaign) == {}
     before = state_counts(page, site, campaign)
     assert before["已发布"] == 0 and sum(before.values()) == 0
+    # Before anything is submitted, nothing waits on the recommender or the reviewers.
+    sign_in(page, site, people["recommender"])
+    assert recommender_dashboard(page, site) == {"待推荐": 0, "方向待推荐": 0, "已用名额": "0 / 50"}
+    for reviewer in people["reviewers"]:
+        sign_in(page, site, reviewer)
+        assert reviewer_dashboard(page, site) == 0
 
     submitter_creates_and_submits(page, site, people)
     case = Case.objects.get(title=TITLE)
@@ -306,6 +396,8 @@ def test_a_campaign_walked_through_by_every_role(page, site, people, settings):
 
     after = state_counts(page, site, campaign)
     assert after["已发布"] == 1 and sum(after.values()) == 1
+    sign_in(page, site, people["submitter"])
+    assert submitter_dashboard(page, site) == {"草稿待完成": 0, "被退回修改": 0, "已发布": 1}
 
     assert len(FOUND) >= 25, sorted(FOUND)
     failures = [f"{step}: {line}" for step, lines in FOUND.items() for line in lines]

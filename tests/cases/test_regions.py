@@ -6,7 +6,7 @@ from collections import Counter
 import pytest
 
 from cases.models import Region
-from cases.regions import COUNTIES_CSV, load_regions, read_rows
+from regions.loading import COUNTIES_CSV, load_regions, read_rows
 
 pytestmark = pytest.mark.django_db
 

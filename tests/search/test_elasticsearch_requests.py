@@ -14,6 +14,7 @@ from search import es_synonyms
 from search.backends.elasticsearch import ElasticsearchBackend, merge_marks
 from search.backends.es_index import versioned_name
 from search.documents import FACET_SIZE, CaseSearch, document_class, index_settings, related_query, text_query
+from search.es_query import TextQuery
 from search.extract import CaseText
 from search.query import DIMENSIONS, SearchQuery
 
@@ -74,28 +75,42 @@ def test_index_body_defines_the_custom_analyzers():
     assert mapping("cjk")["title"]["search_analyzer"] == "casebook_search_cjk"
 
 
+def named_atoms(request: dict) -> dict[str, dict]:
+    """name → multi_match body of the named clauses (one per atom) in the scoring part."""
+    return {c["multi_match"]["_name"]: c["multi_match"] for c in request["bool"]["should"]
+            if "multi_match" in c and "_name" in c["multi_match"]}
+
+
 def test_search_body_has_text_as_a_value_aggregations_filters_and_highlight():
     query = SearchQuery(q='老年人 OR "x" title:*', province=("440000", "510000"), group=("elderly",), page=2, page_size=5)
     request = body(query)
     text = json.dumps(request, ensure_ascii=False)
     assert "query_string" not in text and "simple_query_string" not in text
-    matches = request["query"]["bool"]["must"][0]["bool"]
-    groups = [g["bool"]["should"][0]["multi_match"] for g in matches["should"]]
-    assert [g["query"] for g in groups] == ["年人 老年", "or", "x", "title"]  # the bigrams of each run
-    assert all(g["type"] == "cross_fields" and g["operator"] == "and" for g in groups)
-    assert matches["minimum_should_match"] == 3  # three quarters of four runs
-    assert "title^4" in groups[0]["fields"]
-    boosts = request["query"]["bool"]["should"]
-    assert all(b["multi_match"]["query"] == query.q and b["multi_match"]["type"] == "phrase" for b in boosts)
+    atoms = named_atoms(request["query"])
+    assert [a["query"] for a in atoms.values()] == ["老年人", "or", "x", "title"]  # each run as typed
+    assert list(atoms) == ["a0", "a1", "a2", "a3"]
+    assert all(a["type"] == "cross_fields" and a["operator"] == "and" for a in atoms.values())
+    assert "title^4" in atoms["a0"]["fields"]
+    (accepted,) = request["query"]["bool"]["filter"]
+    full, half = accepted["bool"]["should"]
+    assert full["bool"]["minimum_should_match"] == 3  # three quarters of four runs
+    assert half["bool"]["minimum_should_match"] == 2  # or half of the four words
+    phrases = [c["multi_match"] for c in request["query"]["bool"]["should"]
+               if c.get("multi_match", {}).get("type") == "phrase"]
+    assert phrases and all(p["query"] == query.q for p in phrases)
     # Filters narrow the hits (post_filter) ...
     post = json.dumps(request["post_filter"])
     assert "440000" in post and "510000" in post and "elderly" in post
     # ... while each facet's aggregation applies the other filters only.
     aggs = request["aggs"]
-    assert set(aggs) == {f"_filter_{dim}" for dim in DIMENSIONS}
+    assert set(aggs) == {f"_filter_{dim}" for dim in DIMENSIONS} | {"coverage", "full"}
     province_filter = json.dumps(aggs["_filter_province"]["filter"])
     assert "elderly" in province_filter and "440000" not in province_filter
     assert aggs["_filter_province"]["aggs"]["province"]["terms"]["field"] == "province"
+    # The partial-match aggregations: every atom over the whole index, full matches with the filters.
+    assert aggs["coverage"]["global"] == {}
+    assert set(aggs["coverage"]["aggs"]["atoms"]["filters"]["filters"]) == {"a0", "a1", "a2", "a3", "accepted"}
+    assert "440000" in json.dumps(aggs["full"]["filter"]) and "elderly" in json.dumps(aggs["full"]["filter"])
     highlight = request["highlight"]
     assert highlight["encoder"] == "html" and highlight["pre_tags"] == ["<mark>"]
     assert {"title", "summary", "body"} <= set(highlight["fields"])
@@ -106,35 +121,50 @@ def test_search_body_has_text_as_a_value_aggregations_filters_and_highlight():
 
 def test_browsing_sorts_by_date_and_has_no_text_query():
     request = body(SearchQuery(sort="newest", year=(2025,)))
-    assert "query" not in request
+    assert "query" not in request and "coverage" not in request["aggs"]
     assert request["sort"][0] == {"published_at": {"order": "desc"}}
     assert "2025" in json.dumps(request["post_filter"])
 
 
-def test_runs_must_all_match_like_the_database_backend():
-    request = text_query("农民 退役军人").to_dict()
-    assert request["bool"]["must"][0]["bool"]["minimum_should_match"] == 2
+def test_full_matches_need_the_runs_the_database_backend_needs():
+    text = TextQuery("农民 退役军人 直播 手机")
+    assert text.full().to_dict()["bool"]["minimum_should_match"] == 3
+    full, half = text.accepted().to_dict()["bool"]["should"]
+    assert half["bool"]["minimum_should_match"] == 2  # coverage.accepted: 2 × words ≥ 4
+    assert text.accepted(loose=True).to_dict()["bool"]["minimum_should_match"] == 1
     assert text_query("！！！").to_dict() == {"match_none": {}}
 
 
-def test_latin_and_chinese_runs_are_both_required():
-    groups = text_query("IT培训").to_dict()["bool"]["must"][0]["bool"]
-    assert [g["bool"]["should"][0]["multi_match"]["query"] for g in groups["should"]] == ["it", "培训"]
-    assert groups["minimum_should_match"] == 2
+def test_latin_and_chinese_runs_are_both_atoms():
+    text = TextQuery("IT培训")
+    assert [a["query"] for a in named_atoms(text.query().to_dict()).values()] == ["it", "培训"]
+    assert text.full().to_dict()["bool"]["minimum_should_match"] == 2
 
 
 def test_a_sentence_needs_most_of_its_words_not_three_quarters_of_its_bigrams():
     """As the database backend: 怎样 is not required; 3 of the 4 other words are."""
-    (group,) = text_query("怎样帮助老人学会用智能手机").to_dict()["bool"]["must"][0]["bool"]["should"]
+    text = TextQuery("怎样帮助老人学会用智能手机")
+    (group,) = [text.group(g).to_dict() for g in text.aq.groups]
     phrase, words = group["bool"]["should"]
     assert phrase["multi_match"]["operator"] == "and"
-    assert [w["multi_match"]["query"] for w in words["bool"]["should"]] == ["帮助", "老人", "学会", "手机 智能 能手"]
+    assert [w["multi_match"]["query"] for w in words["bool"]["should"]] == ["帮助", "老人", "学会", "智能手机"]
     assert words["bool"]["minimum_should_match"] == 3
 
 
 def test_a_single_character_must_be_in_a_short_field():
-    (group,) = text_query("诈").to_dict()["bool"]["must"][0]["bool"]["should"]
-    assert group["multi_match"]["type"] == "phrase" and group["multi_match"]["fields"][0] == "title.chars^4"
+    (atom,) = named_atoms(text_query("诈").to_dict()).values()
+    assert atom["type"] == "phrase" and atom["fields"][0] == "title.chars^4"
+
+
+def test_synonyms_apply_to_matching_and_not_to_matching_as_typed():
+    """"Matched" clauses use the fields' search analyzer (with the synonym set); the clauses
+    of the "as typed" tier name the index analyzer, which has no synonyms."""
+    request = text_query("村民 网上开店").to_dict()
+    assert all("analyzer" not in a for a in named_atoms(request).values())
+    assert "analyzer" not in json.dumps(request["bool"]["filter"])
+    typed = [json.dumps(c) for c in request["bool"]["should"] if "cjk_fragments" in json.dumps(c)]
+    assert len(typed) == 3  # two runs as typed, and the exact phrase
+    assert all(t.count('"multi_match"') == t.count('"analyzer": "cjk_fragments"') for t in typed)
 
 
 def test_facets_are_not_cut_at_a_hundred_values():

@@ -6,8 +6,9 @@ answers the calls the adapter makes (search/backends/es_*.py): create (refusing 
 name), `_mapping`, `_aliases`, `_alias`, delete (refusing wildcards, as a default cluster's
 `action.destructive_requires_name` does), `_bulk` (external versions: 409 for a stale one;
 `require_alias`: 404 instead of auto-creating; otherwise auto-creates like a real cluster),
-`_refresh`, `_doc`, a scroll over everything, and a search that returns every document with
-facet buckets counted from them (it does not analyse text: query *matching* is for the live
+`_refresh`, `_doc`, a scroll over everything, and a search that evaluates the query DSL the
+adapter sends (es_queries.py: bool/minimum_should_match, named queries and `matched_queries`,
+sort, aggregations; text is matched as substrings, not analysed, so synonyms are for the live
 suite). Faults can be injected per request (`fail`) or per bulk item (`refuse`).
 Elasticsearch is an external system, so a stand-in is acceptable where a real cluster is not.
 """
@@ -24,6 +25,8 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from urllib.parse import parse_qs, unquote, urlsplit
+
+from . import es_queries
 
 DIMENSIONS = ("province", "scenario", "task", "group", "campaign", "tier", "year")
 
@@ -99,7 +102,7 @@ class Cluster:
         segs = [s for s in path.split("/") if s]
         if not segs:
             return 200, {"name": "stand-in", "cluster_name": "es-stand-in", "tagline": "You Know, for Search",
-                         "version": {"number": "8.19.3 (stand-in: no text analysis)"}}
+                         "version": {"number": "8.19.3 (stand-in: cjk bigrams, no synonyms)"}}
         if path in ("/_bulk",) or (len(segs) == 2 and segs[1] == "_bulk"):
             return self.bulk(raw, query, segs[0] if len(segs) == 2 else None)
         if segs[:1] == ["_alias"]:
@@ -254,55 +257,48 @@ class Cluster:
         found = self.resolve(name)
         if not found:
             return _error("index_not_found_exception", f"no such index [{name}]", 404)
-        docs = [(i, doc_id, doc) for i in found for doc_id, doc in sorted(self.indexes[i]["docs"].items())]
-        excluded = set(_find(body.get("query", {}), "ids"))
-        text = max(_find(body.get("query", {}), "multi_match"), key=len, default="")
-        docs = [d for d in docs if d[1] not in excluded and (not text or _contains(d[2]["_source"], text))]
-        matched = docs
-        docs = [d for d in docs if _passes(d[2]["_source"], body.get("post_filter", {}))]
-        if "published_at" in json.dumps(body.get("sort", [])[:1]):
-            docs.sort(key=lambda d: (d[2]["_source"].get("published_at") or "", int(d[1])), reverse=True)
-        hits = [{"_index": i, "_id": doc_id, "_score": 1.0, "_source": doc["_source"]} for i, doc_id, doc in docs]
-        if text and "highlight" in body:
+        everything = [(doc_id, doc["_source"]) for i in found for doc_id, doc in sorted(self.indexes[i]["docs"].items())]
+        index_of = {doc_id: i for i in found for doc_id in self.indexes[i]["docs"]}
+        scored = [(d, es_queries.score(body["query"], d) if "query" in body else 1.0) for d in everything]
+        scored = [(d, s) for d, s in scored if s is not None]
+        matched = [d for d, _s in scored]
+        if "post_filter" in body:
+            scored = [(d, s) for d, s in scored if es_queries.score(body["post_filter"], d) is not None]
+        scored = es_queries.sort(scored, body.get("sort", []))
+        hits = []
+        for (doc_id, source), score in scored:
+            hit = {"_index": index_of[doc_id], "_id": doc_id, "_score": score, "_source": source}
+            if names := es_queries.matched_queries(body, (doc_id, source)):
+                hit["matched_queries"] = names
+            hits.append(hit)
+        tokens = {t for text in _find(body.get("query", {}), "multi_match") for t in es_queries.analyse(text.lower())}
+        if tokens and "highlight" in body:
             for hit in hits:
-                title = hit["_source"].get("title", "")
-                if text in title:  # escaped (the html encoder), one mark per character (`.chars`)
-                    marked = html.escape(title).replace(html.escape(text), "".join(f"<mark>{c}</mark>" for c in text))
+                if marked := _marked(hit["_source"].get("title", ""), tokens):
                     hit["highlight"] = {"title.chars": [marked]}
         answer = {"took": 1, "timed_out": False, "_shards": {"total": 1, "successful": 1, "skipped": 0, "failed": 0},
-                  "hits": {"total": {"value": len(hits), "relation": "eq"}, "max_score": 1.0,
+                  "hits": {"total": {"value": len(hits), "relation": "eq"},
+                           "max_score": max((h["_score"] for h in hits), default=None),
                            "hits": hits[body.get("from", 0):][: body.get("size", 10)] if "scroll" not in query else hits}}
         if "scroll" in query:
             answer["_scroll_id"] = "s1"
-        aggs = {}
-        for key, agg in body.get("aggs", {}).items():
-            dim = key.removeprefix("_filter_")
-            counts: dict = {}
-            for _i, _id, doc in [d for d in matched if _passes(d[2]["_source"], agg.get("filter", {}))]:
-                values = doc["_source"].get(dim)
-                for value in values if isinstance(values, list) else [values]:
-                    if value is not None:
-                        counts[value] = counts.get(value, 0) + 1
-            aggs[key] = {"doc_count": len(docs), dim: {"buckets": [{"key": k, "doc_count": n} for k, n in counts.items()]}}
-        if aggs:
-            answer["aggregations"] = aggs
+        if body.get("aggs"):
+            answer["aggregations"] = es_queries.aggregate(body["aggs"], matched, everything)
         for key, spec in body.get("suggest", {}).items():
             prefix = spec.get("prefix", "")
-            options = [{"text": text, "_id": doc_id, "_index": i} for i, doc_id, doc in docs
-                       for text in doc["_source"].get("suggest", {}).get("input", []) if text.startswith(prefix)]
+            options = [{"text": text, "_id": doc_id, "_index": index_of[doc_id]} for (doc_id, source), _s in scored
+                       for text in source.get("suggest", {}).get("input", []) if text.startswith(prefix)]
             answer.setdefault("suggest", {})[key] = [{"text": prefix, "offset": 0, "length": len(prefix),
                                                       "options": options[: spec["completion"].get("size", 5)]}]
         return 200, answer
 
 
 def _find(node, key: str):
-    """Strings under `key` in a query body: multi_match query texts, or ids values."""
+    """The query texts of the `multi_match` clauses in a query body."""
     if isinstance(node, dict):
         for k, v in node.items():
-            if k == key and key == "multi_match" and v.get("type") == "phrase":
+            if k == key and key == "multi_match":
                 yield v["query"]
-            elif k == key and key == "ids":
-                yield from v["values"]
             else:
                 yield from _find(v, key)
     elif isinstance(node, list):
@@ -310,32 +306,18 @@ def _find(node, key: str):
             yield from _find(v, key)
 
 
-def _passes(source: dict, node) -> bool:
-    """Every `terms` clause under `node` holds (filters are AND across dimensions, OR within)."""
-    for clause in _terms_clauses(node):
-        ((dim, values),) = ((k, v) for k, v in clause.items() if k != "boost")
-        have = source.get(dim)
-        have = set(have) if isinstance(have, list) else {have}
-        if not have & set(values):
-            return False
-    return True
-
-
-def _terms_clauses(node):
-    if isinstance(node, dict):
-        for k, v in node.items():
-            if k == "terms":
-                yield v
-            else:
-                yield from _terms_clauses(v)
-    elif isinstance(node, list):
-        for v in node:
-            yield from _terms_clauses(v)
-
-
-def _contains(source: dict, text: str) -> bool:
-    """The stand-in's matching: the whole text as a substring of a field (no analysis)."""
-    return any(text.lower() in str(source.get(f, "")).lower() for f in ("title", "summary", "about", "body"))
+def _marked(title: str, tokens: set[str]) -> str:
+    """The title escaped (the html encoder), one mark per character of each query token (bigram)
+    it holds (as the `.chars` subfield's highlight does); "" when it holds none."""
+    lower, covered = title.lower(), set()
+    for token in tokens:
+        start = lower.find(token)
+        while token and start >= 0:
+            covered.update(range(start, start + len(token)))
+            start = lower.find(token, start + 1)
+    if not covered:
+        return ""
+    return "".join(f"<mark>{html.escape(c)}</mark>" if i in covered else html.escape(c) for i, c in enumerate(title))
 
 
 def start(*, certfile: str | None = None, keyfile: str | None = None,

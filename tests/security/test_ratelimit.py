@@ -7,8 +7,8 @@ from django.test import Client, RequestFactory, override_settings
 
 from audit.models import AuditEvent
 from config.settings import base
+from core.net import address_key, client_ip
 from security import ratelimit
-from security.net import address_key, client_ip
 from tests.security.conftest import rules
 
 pytestmark = pytest.mark.django_db

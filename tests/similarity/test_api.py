@@ -1,4 +1,4 @@
-"""GET/POST /api/v1/submissions/{id}/similarity and POST /api/v1/similarity/self-check (API.md)."""
+"""GET/POST /api/v1/submissions/{id}/similarity and POST /api/v1/similarity/self-check (docs/api.md)."""
 
 from __future__ import annotations
 

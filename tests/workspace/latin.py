@@ -12,7 +12,7 @@ from html.parser import HTMLParser
 # Words that are Chinese usage as they are (file formats, abbreviations people say as such).
 ALLOWED = frozenset({
     "API", "PDF", "Excel", "Word", "PowerPoint", "ID", "IP", "CSV", "JSON", "RSS", "JPG", "JPEG",
-    "PNG", "GIF", "WebP", "WEBP", "MB", "KB", "GB", "URL", "TOTP", "FreeOTP", "Google", "Microsoft",
+    "PNG", "GIF", "WebP", "WEBP", "XLSX", "TSV", "MB", "KB", "GB", "URL", "TOTP", "FreeOTP", "Google", "Microsoft",
     "Authenticator", "Elasticsearch",  # product names are said as they are
 })
 HIDDEN_TAGS = frozenset({"script", "style", "template", "code", "pre", "svg", "textarea"})

@@ -22,10 +22,10 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from cases import case_fields
 from cases.models import Campaign, Case, CaseImage, CaseIndicator
 from cases.permissions import PUBLIC_STATES
 from cases.printing import FONT_DIR
-from cases.taxonomies import KeyGroup, OrganisationType, Scenario, SpecialProject, TaskArea, label_of
 from cases.typst_files import typst_path, typst_root
 
 logger = logging.getLogger(__name__)
@@ -34,10 +34,9 @@ TEMPLATE = Path(__file__).resolve().parent / "book.typ"
 # JPEG renditions keep the book small (a PNG cover per case adds up over a hundred chapters).
 COVER_SPEC = "max-1200x900|format-jpeg|jpegquality-80"
 GALLERY_SPEC = "max-800x600|format-jpeg|jpegquality-80"
-SECTIONS = (
-    ("background", _("背景")), ("approach", _("主要做法")), ("outcomes", _("成效")),
-    ("lessons", _("经验启示")), ("replicability", _("可复制推广")),
-)
+# The chapter's facts (empty ones left out); the period (实施时间) comes after the tier.
+FACTS_BEFORE_PERIOD = ("region", "organisation", "organisation_type", "category", "tier")
+FACTS_AFTER_PERIOD = ("scenarios", "task_area", "key_groups", "special_project")
 
 
 @dataclass
@@ -76,10 +75,6 @@ def _number(value: Decimal | None) -> str:
     return f"{value:,.0f}" if value == value.to_integral_value() else f"{value:,.2f}"
 
 
-def _labels(choices, codes) -> str:
-    return "、".join(label_of(choices, c) for c in codes)
-
-
 def _paragraphs(text: str) -> list[str]:
     return [p.strip() for p in (text or "").splitlines() if p.strip()]
 
@@ -101,20 +96,24 @@ def _image(case_image: CaseImage, spec: str) -> dict | None:
     return {"path": path, "alt": case_image.alt} if path else None
 
 
+def _fact(case: Case, name: str) -> str:
+    if name == "region":
+        return case.region.full_name
+    if name in ("category", "tier"):
+        related = getattr(case, name)
+        return related.title if related else ""
+    if case_fields.get(name).codes:
+        return case_fields.code_labels(case, name)
+    return getattr(case, name)
+
+
 def case_chapter(case: Case, number: int, base_url: str) -> dict:
     images = list(case.images.all())
     cover = next((i for i in images if i.is_cover), images[0] if images else None)
     facts = [
-        (_("所属地区"), case.region.full_name),
-        (_("申报单位"), case.organisation),
-        (_("单位类型"), label_of(OrganisationType, case.organisation_type) if case.organisation_type else ""),
-        (_("征集方向"), case.category.title if case.category else ""),
-        (_("入选等级"), case.tier.title if case.tier else ""),
+        *((case_fields.label(name), _fact(case, name)) for name in FACTS_BEFORE_PERIOD),
         (_("实施时间"), _period(case)),
-        (_("应用场景"), _labels(Scenario, case.scenarios)),
-        (_("主要任务"), label_of(TaskArea, case.task_area) if case.task_area else ""),
-        (_("重点群体"), _labels(KeyGroup, case.key_groups)),
-        (_("重点工程"), label_of(SpecialProject, case.special_project) if case.special_project else ""),
+        *((case_fields.label(name), _fact(case, name)) for name in FACTS_AFTER_PERIOD),
     ]
     return {
         "id": case.pk,
@@ -123,9 +122,9 @@ def case_chapter(case: Case, number: int, base_url: str) -> dict:
         "summary": _paragraphs(case.summary),
         "facts": [[name, value] for name, value in facts if value],
         "sections": [
-            {"title": str(title), "paragraphs": paragraphs}
-            for field, title in SECTIONS
-            if (paragraphs := _paragraphs(getattr(case, field)))
+            {"title": title, "paragraphs": paragraphs}
+            for title, text in case_fields.sections(case)
+            if (paragraphs := _paragraphs(text))
         ],
         "indicators": [
             {"name": i.name, "value": _number(i.value), "unit": i.unit, "baseline": _number(i.baseline)}

@@ -16,6 +16,7 @@ from django.utils.safestring import mark_safe
 from django.utils.text import Truncator
 from django.utils.translation import gettext
 
+from cases import case_fields
 from cases.models import Case
 from cases.taxonomies import KeyGroup, OrganisationType, Scenario, SpecialProject, TaskArea, label_of
 from website import display
@@ -83,6 +84,16 @@ def number(value) -> str:
 
 
 @register.filter
+def body_sections(case) -> list[dict[str, str]]:
+    """The case's body sections in order (cases/case_fields.py), empty ones included: the page
+    places the indicators after 成效 whether or not 成效 is written."""
+    return [
+        {"name": name, "label": label, "text": text}
+        for name, (label, text) in zip(case_fields.BODY, case_fields.sections(case), strict=True)
+    ]
+
+
+@register.filter
 def region_path(case) -> str:
     """Province · prefecture · county of a case, skipping statistical groupings (市辖区).
 
@@ -133,7 +144,7 @@ def facet_options(group: dict):
 
 @register.simple_tag
 def result_item(hit: dict) -> str:
-    """One search result of the library (`case`, `title_html`, `text_html`: website.views.library).
+    """One search result of the library (`case`, `title_html`, `text_html`: website.library_views.library).
     In Python rather than a template: 20 per page, ~15 lookups, two dates, a URL and an image
     each (docs/performance.md)."""
     case = hit["case"]

@@ -1,10 +1,12 @@
-"""Loading the shipped GB/T 2260 data (cases/data/*.csv) into the Region table."""
+"""Loading the shipped GB/T 2260 data (regions/data/*.csv) into the Region table."""
 
 from __future__ import annotations
 
 import csv
 from functools import lru_cache
 from pathlib import Path
+
+from .models import Region, RegionLevel
 
 DATA_DIR = Path(__file__).resolve().parent / "data"
 REGIONS_CSV = DATA_DIR / "regions.csv"
@@ -49,9 +51,6 @@ def load_regions(region_model, *, counties: bool = False) -> int:
 
 @lru_cache(maxsize=1)
 def _provinces() -> dict[str, str]:
-    from .models import Region
-    from .models.regions import RegionLevel
-
     return dict(Region.objects.filter(level=RegionLevel.PROVINCE).order_by("code").values_list("code", "name"))
 
 

@@ -1,7 +1,7 @@
 from django.core.management.base import BaseCommand
 
-from cases.models import Region
-from cases.regions import load_regions
+from regions.loading import load_regions
+from regions.models import Region
 
 
 class Command(BaseCommand):

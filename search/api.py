@@ -18,19 +18,25 @@ from rest_framework.exceptions import NotFound, ValidationError
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from cases import permissions
+from cases import case_fields, permissions
 from cases.adoptions import public_adoptions
+from cases.api.base import CASE_ID, errors
+from cases.api.fields import BlankAsNullField, LocalDateTimeField, local_iso
+from cases.api.pagination import PAGE_PARAMETERS, envelope
+from cases.api.public import PublicMixin
+from cases.api.serializers import (
+    IMAGE_SPEC,
+    CampaignRefSerializer,
+    IndicatorSerializer,
+    RegionRefSerializer,
+    TierRefSerializer,
+)
 from cases.models import Case
 from cases.states import CaseStatus
-from search.params import query_from_params
-from search.query import MAX_QUERY_LENGTH, SORTS, QueryError, SearchQuery
-from search.service import search_cases
 
-from .base import CASE_ID, errors
-from .fields import BlankAsNullField, LocalDateTimeField
-from .pagination import PAGE_PARAMETERS, envelope
-from .public import PublicMixin
-from .serializers import IMAGE_SPEC, CampaignRefSerializer, IndicatorSerializer, RegionRefSerializer
+from .params import query_from_params
+from .query import MAX_QUERY_LENGTH, SORTS, QueryError, SearchQuery
+from .service import search_cases
 
 DETAIL_STATES = (CaseStatus.PUBLISHED, CaseStatus.IN_NOTICE)
 
@@ -38,11 +44,6 @@ DETAIL_STATES = (CaseStatus.PUBLISHED, CaseStatus.IN_NOTICE)
 def case_url(case_id: int) -> str:
     """The public case page's path."""
     return f"/cases/{case_id}/"
-
-
-class TierRefSerializer(serializers.Serializer):
-    code = serializers.CharField()
-    title = serializers.CharField()
 
 
 class SearchHighlightSerializer(serializers.Serializer):
@@ -154,11 +155,7 @@ class PublicCaseDetailSerializer(PublicCaseSerializer):
     period_start = serializers.DateField(allow_null=True)
     period_end = serializers.DateField(allow_null=True)
     special_project = BlankAsNullField()
-    background = serializers.CharField()
-    approach = serializers.CharField()
-    outcomes = serializers.CharField()
-    lessons = serializers.CharField()
-    replicability = serializers.CharField()
+    locals().update(case_fields.serializer_fields(serializers.CharField))  # the body sections, in order
     indicators = IndicatorSerializer(many=True, source="indicators.all")
     images = serializers.SerializerMethodField()
     attachments = serializers.SerializerMethodField()
@@ -193,8 +190,6 @@ class PublicCaseDetailSerializer(PublicCaseSerializer):
 
     @extend_schema_field({**build_basic_type(OpenApiTypes.DATETIME), "nullable": True})
     def get_notice_ends(self, case: Case) -> str | None:
-        from .fields import local_iso
-
         return local_iso(getattr(case, "notice_ends", None)) if case.status == CaseStatus.IN_NOTICE else None
 
 

@@ -14,7 +14,7 @@ from django.utils.translation import gettext as _
 from wagtail.documents.forms import BaseDocumentForm
 from wagtail.images.forms import BaseImageForm
 
-from cases import uploads
+from . import uploads
 
 
 def _checked_first(to_python):

@@ -1,4 +1,7 @@
-"""Administrative divisions (GB/T 2260), shipped in cases/data/regions.csv."""
+"""Administrative divisions (GB/T 2260), shipped in regions/data/regions.csv.
+
+The table keeps the name it had when the model lived in `cases` (cases_region): the move was a
+change of the model's home only, no row was copied (regions/migrations/0001_initial.py)."""
 
 from __future__ import annotations
 
@@ -39,6 +42,7 @@ class Region(models.Model):
     )
 
     class Meta:
+        db_table = "cases_region"
         ordering = ["code"]
         verbose_name = _("地区")
         verbose_name_plural = _("地区")
@@ -58,6 +62,11 @@ class Region(models.Model):
         if self.is_grouping:
             return self.province.name
         return f"{self.province.name}{self.name}"
+
+    @property
+    def province_code(self) -> str:
+        """The province's code: the denormalised `province` (a province's own code when unset)."""
+        return self.province_id or self.code
 
     @property
     def prefecture_id(self) -> str | None:
