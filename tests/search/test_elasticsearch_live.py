@@ -56,6 +56,31 @@ def test_reindex_swaps_the_alias_and_drops_the_old_index(live, settings):
     assert live.state(fresh=True).marker["complete"] is True
 
 
+# Queries with partial matches on the test corpus: most words, any word, a synonym (长者 is in no
+# case), a sentence; each answered by both backends.
+PARTIAL_QUERIES = ["农民 手机", "农民 退役军人", "退役军人 电商 量子", "量子 纠缠 老年人", "长者 智能手机",
+                   "怎样帮助老人学会用智能手机", "老年人 手机 培训 火星"]
+
+
+@pytest.mark.parametrize("q", PARTIAL_QUERIES)
+def test_partial_matches_follow_the_database_backends_rule(live, q):
+    """The same cases, the same full matches ranked first, the same words missing per hit and
+    overall (search/backends/coverage.py: `accepted`, `assess`, `missing_everywhere`)."""
+    from search.backends import database_backend
+
+    query = SearchQuery(q=q, page_size=100)
+    db, es = database_backend().search(query), live.search(query)
+    assert set(es.case_ids) == set(db.case_ids), (q, es.case_ids, db.case_ids)
+    assert es.full_total == db.full_total and es.missing_words == db.missing_words
+    assert {h.case_id: h.missing for h in es.hits} == {h.case_id: h.missing for h in db.hits}
+    assert set(es.case_ids[: es.full_total]) == set(db.case_ids[: db.full_total])
+
+
+def test_a_synonym_from_the_set_finds_the_case(live, db_corpus):
+    results = live.search(SearchQuery(q="长者"))
+    assert db_corpus.id("运用智能技术") in results.case_ids and not results.missing_words
+
+
 def test_check_with_probes_finds_nothing_to_fix(live):
     out = StringIO()
     call_command("search_check", stdout=out)

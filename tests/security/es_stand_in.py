@@ -102,7 +102,7 @@ class Cluster:
         segs = [s for s in path.split("/") if s]
         if not segs:
             return 200, {"name": "stand-in", "cluster_name": "es-stand-in", "tagline": "You Know, for Search",
-                         "version": {"number": "8.19.3 (stand-in: no text analysis)"}}
+                         "version": {"number": "8.19.3 (stand-in: cjk bigrams, no synonyms)"}}
         if path in ("/_bulk",) or (len(segs) == 2 and segs[1] == "_bulk"):
             return self.bulk(raw, query, segs[0] if len(segs) == 2 else None)
         if segs[:1] == ["_alias"]:
