@@ -2,7 +2,8 @@
 
 The home page, the about page and the privacy notice are Wagtail pages (editors change their
 text in the admin; the data migrations create them). The library, case, campaign and notice
-pages are views (`website/views.py`): their content is the case data itself.
+pages are views (`website/views.py`, `library_views.py`, `notice_views.py`): their content is
+the case data itself.
 """
 
 from __future__ import annotations
