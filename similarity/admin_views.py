@@ -20,7 +20,7 @@ from .corpus import current
 from .highlight import pieces
 from .models import PolicyText, Report, ReportSource
 from .normalise import normalise
-from .texts import case_text
+from .texts import CHECKED_FIELDS, case_text
 
 
 class CaseReportMixin:
@@ -146,8 +146,7 @@ class SelfCheckView(AdminPage):
         return [(reverse("cases:inspect", args=[self.case.pk]), self.case.title)]
 
     def post(self, request, *args, **kwargs):
-        values = {name: getattr(self.case, name) for name in (
-            "title", "summary", "background", "approach", "outcomes", "lessons", "replicability", "organisation")}
+        values = {name: getattr(self.case, name) for name in (*CHECKED_FIELDS, "organisation")}
         try:
             result = services.self_check(by=request.user, values=values, case=self.case)
         except WorkflowError as exc:

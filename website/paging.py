@@ -12,7 +12,11 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from django.shortcuts import render
+
 _DIGITS = re.compile(r"[0-9]{1,6}")
+# Cases per page of a campaign's list and of the 公示 list (paged in the database).
+LIST_PAGE_SIZE = 20
 
 
 def page_links(page: int, last: int) -> list[int | None]:
@@ -74,3 +78,9 @@ def requested_page(params) -> int:
     if text == "":
         return 1
     return int(text) if _DIGITS.fullmatch(text) else 0
+
+
+def no_such_page(request, template: str, context: dict, window: Window):
+    """A page number that is not one of the list's pages: 404 with links to the first and last page."""
+    context = {**context, **window.context(), "no_such_page": True, "cases": []}
+    return render(request, template, context, status=404)

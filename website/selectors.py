@@ -107,6 +107,12 @@ def published_case(pk: int) -> Case | None:
     )
 
 
+def case_title(pk: int) -> Case | None:
+    """Any case's title and state, whatever its state (the objection confirmation names the case
+    the visitor objected to, which may have left the notice since; 1 query)."""
+    return Case.objects.filter(pk=pk).only("id", "title", "status").first()
+
+
 def published_case_brief(pk: int) -> Case | None:
     """The case for the part of its page that depends on the visitor, when the rest is cached
     (`website.case_page`): still published? when last changed? its title and region (1 query)."""

@@ -4,7 +4,6 @@ required reason, on a confirmation page) and 恢复公开. The rules are in `cas
 
 from __future__ import annotations
 
-from django import forms
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.http import HttpResponseRedirect
@@ -18,22 +17,9 @@ from .. import adoptions
 from ..errors import WorkflowError
 from ..models import Adoption
 from .common import AdminPage, StaffOnlyMixin, safe_next
+from .decision_forms import HideForm
 
 STATES = {"": gettext_lazy("全部"), "public": gettext_lazy("公开"), "hidden": gettext_lazy("已隐藏")}
-
-
-class HideForm(forms.Form):
-    reason = forms.CharField(
-        label=gettext_lazy("隐藏原因"), max_length=200, required=True,
-        widget=forms.Textarea(attrs={"rows": 3, "maxlength": "200"}),
-        help_text=gettext_lazy("如：内容不实、重复报告、与案例无关。原因记入审计日志，不向公众显示。"),
-        error_messages={"required": gettext_lazy("请填写隐藏原因。"),
-                        "max_length": gettext_lazy("隐藏原因不能超过 200 字。")},
-    )
-
-
-def _reporter(user) -> str:
-    return user.get_full_name() or user.get_username()
 
 
 class AdoptionListView(StaffOnlyMixin, AdminPage):
@@ -53,7 +39,7 @@ class AdoptionListView(StaffOnlyMixin, AdminPage):
         context.update(
             state=state, states=[{"key": k, "label": v, "current": k == state} for k, v in STATES.items()],
             page=page,
-            rows=[{"a": a, "reporter": _reporter(a.reported_by), "case_url": reverse("website:case", args=[a.case_id]),
+            rows=[{"a": a, "reporter": a.reported_by.get_display_name(), "case_url": reverse("website:case", args=[a.case_id]),
                    "url": reverse("adoptions:report", args=[a.pk])} for a in page],
         )
         return context
@@ -89,7 +75,7 @@ class AdoptionView(StaffOnlyMixin, AdminPage):
         context = super().get_context_data(**kwargs)
         a = self.adoption
         context.setdefault("form", HideForm())
-        context.update(a=a, reporter=_reporter(a.reported_by), case_url=reverse("website:case", args=[a.case_id]),
+        context.update(a=a, reporter=a.reported_by.get_display_name(), case_url=reverse("website:case", args=[a.case_id]),
                        back_url=safe_next(self.request, reverse("adoptions:index")))
         return context
 

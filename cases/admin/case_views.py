@@ -27,7 +27,7 @@ from ..workflow import WorkflowError
 from . import display
 from .columns import CaseStatusColumn, CaseTitleColumn, DateTimeColumn, TextColumn, category_title, region_name
 from .common import raise_if_not_found
-from .extension_views import extension_form
+from .decision_forms import extension_form
 
 
 class CaseUrlsMixin:

@@ -2,62 +2,19 @@
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta
-
-from django import forms
 from django.http import Http404, HttpResponseRedirect
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 from wagtail.admin import messages
 
 from .. import permissions, workflow
 from ..errors import WorkflowError
-from ..models import Case
 from . import display
 from .common import AdminPage, raise_if_not_found
-
-INPUT_FORMAT = "%Y-%m-%dT%H:%M"
-
-
-class ExtensionForm(forms.Form):
-    deadline = forms.CharField(
-        label=gettext_lazy("新的截止时间"),
-        help_text=gettext_lazy("按活动所在时区（北京时间）填写，如 2026-06-30 18:00。"),
-        widget=forms.DateTimeInput(attrs={"type": "datetime-local"}),
-    )
-    reason = forms.CharField(
-        label=gettext_lazy("延期理由"), max_length=500,
-        widget=forms.Textarea(attrs={"rows": 3, "maxlength": "500"}),
-        help_text=gettext_lazy("记入流转记录。"),
-        error_messages={"required": gettext_lazy("请填写延期理由。")},
-    )
-
-    def __init__(self, *args, case: Case, **kwargs):
-        self.case = case
-        super().__init__(*args, **kwargs)
-        self.fields["deadline"].error_messages["required"] = _("请填写新的截止时间。")
-
-    def clean_deadline(self) -> datetime:
-        raw = self.cleaned_data["deadline"].strip().replace(" ", "T")
-        try:
-            naive = datetime.strptime(raw[:16], INPUT_FORMAT)
-        except ValueError:
-            raise forms.ValidationError(_("请按“年-月-日 时:分”填写时间，如 2026-06-30T18:00。")) from None
-        return naive.replace(tzinfo=self.case.campaign.tzinfo)
-
-
-def initial_deadline(case: Case) -> str:
-    """A week after the later of now and the current deadline, as the input shows it."""
-    base = max(timezone.now(), workflow.deadline_for(case)) + timedelta(days=7)
-    return timezone.localtime(base, case.campaign.tzinfo).strftime(INPUT_FORMAT)
-
-
-def extension_form(case: Case, data=None) -> ExtensionForm:
-    return ExtensionForm(data, case=case, initial={"deadline": initial_deadline(case)}, prefix="extension")
+from .decision_forms import extension_form
 
 
 class CaseExtensionView(AdminPage):

@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import mimetypes
 
-from django import forms
 from django.db.models import Count, Q
 from django.http import FileResponse, Http404, HttpResponseRedirect
 from django.shortcuts import get_object_or_404
@@ -15,7 +14,6 @@ from django.utils import timezone
 from django.utils.decorators import method_decorator
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 from django.views import View
 from wagtail.admin import messages
 
@@ -26,6 +24,7 @@ from ..errors import WorkflowError
 from ..models import Case, Objection, ObjectionOutcome
 from ..states import CaseStatus
 from .common import AdminPage, CampaignDeskMixin, StaffOnlyMixin, refusal_messages
+from .decision_forms import RulingForm
 
 
 def _fmt(dt, campaign) -> str:
@@ -138,22 +137,6 @@ class NoticeView(CampaignDeskMixin, AdminPage):
             messages.success(request, _("已发布 %(n)d 个案例。") % {"n": len(report.done)})
         refusal_messages(request, report.refused, {})
         return self.redirect_here()
-
-
-class RulingForm(forms.Form):
-    outcome = forms.ChoiceField(
-        label=gettext_lazy("处理结果"), widget=forms.RadioSelect,
-        choices=[(ObjectionOutcome.UPHELD, ObjectionOutcome.UPHELD.label),
-                 (ObjectionOutcome.DISMISSED, ObjectionOutcome.DISMISSED.label)],
-        help_text=gettext_lazy("异议成立，该案例将被取消入选；异议不成立，案例可在公示期满后发布。"),
-        error_messages={"required": gettext_lazy("请选择处理结果。")},
-    )
-    conclusion = forms.CharField(
-        label=gettext_lazy("核查结论"), max_length=3000,
-        widget=forms.Textarea(attrs={"rows": 5, "maxlength": "3000"}),
-        help_text=gettext_lazy("将通过电子邮件告知异议人；异议成立时也记入案例的流转记录。"),
-        error_messages={"required": gettext_lazy("请填写核查结论。")},
-    )
 
 
 class ObjectionMixin(StaffOnlyMixin):

@@ -13,34 +13,17 @@ from typing import Any
 
 from django.utils.translation import gettext as _
 
+from .. import case_fields
+
 JSONL_SUFFIXES = frozenset({".jsonl", ".ndjson"})
 XLSX_SUFFIXES = frozenset({".xlsx"})
 
-# Chinese column headers accepted in workbooks besides the API field names.
+# Chinese column headers accepted in workbooks besides the API field names: each case field's
+# label (its verbose name, cases/case_fields.py), the region's code and the import's own columns.
 HEADER_ALIASES = {
-    "案例名称": "title",
-    "案例摘要": "summary",
-    "所属地区": "region",
+    **{str(f.label): f.name for f in case_fields.FIELDS if f.group != case_fields.Group.FILES},
     "地区代码": "region",
-    "申报单位": "organisation",
-    "单位类型": "organisation_type",
-    "联系人": "contact_name",
-    "联系电话": "contact_phone",
-    "电子邮箱": "contact_email",
-    "实施开始日期": "period_start",
-    "实施结束日期": "period_end",
-    "应用场景": "scenarios",
-    "主要任务": "task_area",
-    "重点群体": "key_groups",
-    "重点工程": "special_project",
-    "背景": "background",
-    "主要做法": "approach",
-    "成效": "outcomes",
-    "经验启示": "lessons",
-    "可复制推广": "replicability",
-    "成效指标": "indicators",
     "征集活动": "campaign",
-    "征集方向": "category",
     "入选等级": "tier",
     "发布时间": "published_at",
     "导入来源": "source",

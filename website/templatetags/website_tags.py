@@ -144,7 +144,7 @@ def facet_options(group: dict):
 
 @register.simple_tag
 def result_item(hit: dict) -> str:
-    """One search result of the library (`case`, `title_html`, `text_html`: website.views.library).
+    """One search result of the library (`case`, `title_html`, `text_html`: website.library_views.library).
     In Python rather than a template: 20 per page, ~15 lookups, two dates, a URL and an image
     each (docs/performance.md)."""
     case = hit["case"]
