@@ -9,7 +9,9 @@ paragraphs, which is what a re-ordered copy needs.
 
 from __future__ import annotations
 
+from bisect import bisect_left
 from dataclasses import dataclass
+from itertools import chain
 
 # How many occurrences of one shingle in a source are tried (boilerplate repeats; the longest
 # of the first few is what matters).
@@ -29,18 +31,15 @@ class Run:
 
 
 class SourceIndex:
-    """A source's shingles of `min_run` characters, built once and aligned against many texts."""
+    """A source's shingles of `min_run` characters, built once and aligned against many texts
+    (the policy corpus; `Checked` is the other way round, for one text against many sources)."""
 
-    def __init__(self, text: str, min_run: int, *, only: set[str] | None = None) -> None:
-        """`only`: the checked text's shingles, when one text is aligned against many sources;
-        the source's other shingles can never start a run, so they are not stored."""
+    def __init__(self, text: str, min_run: int) -> None:
         self.text = text
         self.min_run = min_run
         grams: dict[str, list[int]] = {}
         for j in range(len(text) - min_run + 1):
-            gram = text[j : j + min_run]
-            if only is None or gram in only:
-                grams.setdefault(gram, []).append(j)
+            grams.setdefault(text[j : j + min_run], []).append(j)
         self.grams = grams
 
     def align(self, checked: str) -> list[Run]:
@@ -61,6 +60,48 @@ class SourceIndex:
                     best_len, best_j = length, j
             runs.append(Run(i, i + best_len, best_j, best_j + best_len))
             i += best_len
+        return runs
+
+
+class Checked:
+    """The checked text's shingles and where they start, prepared once per report and aligned
+    against each candidate source (`align`)."""
+
+    def __init__(self, text: str, min_run: int) -> None:
+        self.text = text
+        self.min_run = min_run
+        starts: dict[str, list[int]] = {}
+        for i in range(len(text) - min_run + 1):
+            starts.setdefault(text[i : i + min_run], []).append(i)
+        self.starts = starts
+
+    def align(self, source: str) -> list[Run]:
+        """`SourceIndex(source, min_run).align(self.text)`, for the cost of one pass over the
+        source: the shingles both texts share (a set intersection), then the greedy tiling visits
+        only the checked positions where a shared shingle starts (every other position would be
+        stepped over), and finds the source's occurrences with str.find (the first MAX_TRIES, in
+        order, as the index would list them). Most candidates share few shingles, so this is
+        where a report's time goes no longer."""
+        m, checked, starts = self.min_run, self.text, self.starts
+        shared = starts.keys() & {source[j : j + m] for j in range(len(source) - m + 1)}
+        runs: list[Run] = []
+        if not shared:
+            return runs
+        hits = sorted(chain.from_iterable(map(starts.__getitem__, shared)))
+        k = 0
+        while k < len(hits):
+            i = hits[k]
+            gram = checked[i : i + m]
+            best_len, best_j, tries = 0, 0, 0
+            j = source.find(gram)
+            while j != -1 and tries < MAX_TRIES:
+                length = m + _common_prefix(checked, i + m, source, j + m)
+                if length > best_len:
+                    best_len, best_j = length, j
+                tries += 1
+                j = source.find(gram, j + 1)
+            runs.append(Run(i, i + best_len, best_j, best_j + best_len))
+            k = bisect_left(hits, i + best_len, k + 1)  # the next shared start after this run
         return runs
 
 
@@ -87,8 +128,3 @@ def covered(runs: list[Run], size: int) -> bytearray:
     for run in runs:
         mask[run.start : run.end] = b"\x01" * run.length
     return mask
-
-
-def shingles(text: str, min_run: int) -> set[str]:
-    """Every run of `min_run` characters of a text (for SourceIndex's `only`)."""
-    return {text[i : i + min_run] for i in range(len(text) - min_run + 1)}

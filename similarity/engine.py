@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from .align import Run, SourceIndex, covered, shingles
+from .align import Checked, Run, covered
 from .corpus import PolicyCorpus
 from .normalise import Normalised, normalise
 from .texts import case_text, unit_key
@@ -78,10 +78,28 @@ def _union_ratio(masks: list[bytearray], size: int) -> float:
     return round(union.bit_count() / size, 4) if size else 0.0
 
 
+class SourceTexts:
+    """Candidate sources' normalised texts by case id (a batch's candidates overlap)."""
+
+    def __init__(self) -> None:
+        self._found: dict[int, Normalised] = {}
+
+    def get(self, case) -> Normalised:
+        found = self._found.get(case.pk)
+        if found is None:
+            found = self._found[case.pk] = normalise(case_text(case))
+        return found
+
+
 def check(
     text: str, *, cases: list, unit: Unit, corpus: PolicyCorpus, min_run: int, threshold: int,
+    sources: SourceTexts | None = None,
 ) -> Result:
-    """Align `text` against candidate `cases` (Case objects) and the policy corpus."""
+    """Align `text` against candidate `cases` (Case objects) and the policy corpus.
+
+    `sources`: the candidates' normalised texts, reused across the reports of a batch (a
+    campaign's candidates overlap: duplicates find each other)."""
+    sources = SourceTexts() if sources is None else sources
     checked = normalise(text)
     size = len(checked.text)
     result = Result(text=text, min_run=min_run, threshold=threshold)
@@ -101,10 +119,10 @@ def check(
             passages=_passages(runs, checked, entry.normalised, entry.offset),
         )
         masks.append((source, mask))
-    own_shingles = shingles(checked.text, min_run)
+    prepared = Checked(checked.text, min_run)
     for case in cases:
-        normalised_source = normalise(case_text(case))
-        runs = SourceIndex(normalised_source.text, min_run, only=own_shingles).align(checked.text)
+        normalised_source = sources.get(case)
+        runs = prepared.align(normalised_source.text)
         if not runs:
             continue
         mask = covered(runs, size)

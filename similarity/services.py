@@ -17,7 +17,7 @@ from cases.errors import Forbidden, GuardFailed, NotFound
 from cases.models import Case, CaseTransition
 
 from . import corpus, index
-from .engine import Result, Unit, check
+from .engine import Result, SourceTexts, Unit, check
 from .fingerprints import winnow
 from .models import Report, ReportSource, ReportStatus
 from .normalise import normalise_plain
@@ -27,7 +27,7 @@ logger = logging.getLogger(__name__)
 DEFAULT_MIN_RUN, DEFAULT_THRESHOLD = 13, 30
 
 
-def submitted_version(case: Case) -> int:
+def submitted_version(case: Case | int) -> int:
     """The version a report is of: how many times the case has been submitted (at least 1)."""
     return max(1, CaseTransition.objects.filter(case=case, transition="submit").count())
 
@@ -65,47 +65,121 @@ def _settings(case: Case) -> tuple[int, int]:
 
 
 def compute(
-    text: str, *, exclude_case: int | None, unit: Unit, min_run: int, threshold: int, published_only: bool = False
+    text: str, *, exclude_case: int | None, unit: Unit, min_run: int, threshold: int, published_only: bool = False,
+    batch: Batch | None = None,
 ) -> Result:
     """Candidates from the index (policy fingerprints left out: the corpus is aligned whole),
     then exact alignment against them and the corpus."""
-    policy = corpus.current(min_run)
+    batch = batch or Batch()
+    policy = batch.corpus(min_run)
     hashes = winnow(normalise_plain(text)) - policy.fingerprints
     ids = index.candidates(
-        hashes, exclude_case=exclude_case, organisation=unit.organisation, published_only=published_only
+        hashes, exclude_case=exclude_case, organisation=unit.organisation, published_only=published_only,
+        common=batch.common,
     )
-    cases = list(Case.objects.filter(pk__in=ids).only("pk", "organisation", "region_id", *CHECKED_FIELDS))
-    return check(text, cases=cases, unit=unit, corpus=policy, min_run=min_run, threshold=threshold)
+    return check(text, cases=batch.cases(ids), unit=unit, corpus=policy, min_run=min_run, threshold=threshold,
+                 sources=batch.sources)
+
+
+class Batch:
+    """What the reports of one run share: the policy corpus (one look whether it changed), the
+    set of common fingerprints, and the candidate cases read and normalised so far. A campaign's
+    reports are run in batches (`run_reports`), and its candidates overlap (duplicates find each
+    other), so each source is read from the database and normalised once per batch."""
+
+    def __init__(self, *, common: set[int] | None = None) -> None:
+        self.common = common
+        self._corpus: dict[int, corpus.PolicyCorpus] = {}
+        self._cases: dict[int, Case] = {}
+        self.sources = SourceTexts()
+
+    def corpus(self, min_run: int) -> corpus.PolicyCorpus:
+        if min_run not in self._corpus:
+            self._corpus[min_run] = corpus.current(min_run)
+        return self._corpus[min_run]
+
+    def cases(self, ids: list[int]) -> list[Case]:
+        missing = [pk for pk in ids if pk not in self._cases]
+        if missing:
+            fields = ("pk", "title", "organisation", "region_id", *CHECKED_FIELDS)
+            self._cases.update((c.pk, c) for c in Case.objects.filter(pk__in=missing).only(*fields))
+        return [self._cases[pk] for pk in ids if pk in self._cases]
+
+
+RESULT_FIELDS = ("total_ratio", "max_single_ratio", "ratio_excluding_own", "ratio_excluding_policy",
+                 "ratio_other_units", "flagged", "same_organisation_flagged")
+# Reports written per transaction by `run_reports` (one commit, one multi-row insert of sources).
+WRITE_CHUNK = 50
 
 
 def run_report(report_id: int) -> Report | None:
     """Compute a pending report and store its figures and sources (the task's body)."""
-    report = Report.objects.select_related("case__campaign").filter(pk=report_id).first()
-    if report is None:
-        return None
-    case = report.case
-    index.update_cases([case.pk])
-    min_run, threshold = _settings(case)
-    text = case_text(case)
-    result = compute(
-        text, exclude_case=case.pk, unit=Unit(case.organisation, case.region_id), min_run=min_run, threshold=threshold
-    )
-    with transaction.atomic():
+    done = run_reports([report_id])
+    return done[0] if done else None
+
+
+# Pending reports one task checks together (`run_queued`): at a campaign's deadline thousands are
+# queued, and a batch shares its reads, its cache of sources and its commits.
+DRAIN = 100
+
+
+def run_queued(report_id: int, *, limit: int = DRAIN) -> list[Report]:
+    """The background task's body: this report if it is still pending, and with it up to
+    `limit - 1` other pending reports, oldest first. The tasks of the reports checked here find
+    them ready and return at once (a report is made once; a re-run is a new pending report)."""
+    pending = Report.objects.filter(status=ReportStatus.PENDING)
+    if not pending.filter(pk=report_id).exists():
+        return []
+    others = list(pending.exclude(pk=report_id).order_by("pk").values_list("pk", flat=True)[: limit - 1])
+    return run_reports([report_id, *others])
+
+
+def run_reports(report_ids: list[int], *, chunk: int = WRITE_CHUNK) -> list[Report]:
+    """Compute these reports: one read of the reports and their cases, one index catch-up, the
+    shared `Batch`, and a transaction per `chunk` reports (figures, then all their sources in one
+    insert). The same results as running them one by one; what is saved is the database round
+    trips and commits, which cost more than the computation on a loaded machine."""
+    reports = list(Report.objects.select_related("case__campaign").filter(pk__in=report_ids).order_by("pk"))
+    if not reports:
+        return []
+    index.update_cases({r.case_id for r in reports})
+    batch = Batch(common=index.common_hashes() if len(reports) > 1 else None)
+    for start in range(0, len(reports), chunk):
+        part = reports[start : start + chunk]
+        results = []
+        for report in part:
+            case = report.case
+            min_run, threshold = _settings(case)
+            text = case_text(case)
+            results.append((text, min_run, threshold, compute(
+                text, exclude_case=case.pk, unit=Unit(case.organisation, case.region_id), min_run=min_run,
+                threshold=threshold, batch=batch,
+            )))
+        _store(part, results)
+    return reports
+
+
+def _store(reports: list[Report], results: list[tuple[str, int, int, Result]]) -> None:
+    now = timezone.now()
+    rows = []
+    for report, (text, min_run, threshold, result) in zip(reports, results, strict=True):
         report.text, report.min_run, report.threshold = text, min_run, threshold
-        report.status, report.checked_at = ReportStatus.READY, timezone.now()
-        for name in ("total_ratio", "max_single_ratio", "ratio_excluding_own", "ratio_excluding_policy",
-                     "ratio_other_units", "flagged", "same_organisation_flagged"):
+        report.status, report.checked_at = ReportStatus.READY, now
+        for name in RESULT_FIELDS:
             setattr(report, name, getattr(result, name))
-        report.save()
-        report.sources.all().delete()
-        ReportSource.objects.bulk_create([
+        rows += [
             ReportSource(
                 report=report, kind=s.kind, case_id=s.case_id, policy_id=s.policy_id, title=s.title[:200],
                 same_organisation=s.same_organisation, ratio=s.ratio, passages=s.passages,
             )
             for s in result.sources
-        ])
-    return report
+        ]
+    with transaction.atomic():
+        Report.objects.bulk_update(
+            reports, ["text", "min_run", "threshold", "status", "checked_at", *RESULT_FIELDS]
+        )
+        ReportSource.objects.filter(report__in=reports).delete()
+        ReportSource.objects.bulk_create(rows)
 
 
 def self_check(*, by, values: dict, case: Case | None = None) -> Result:

@@ -1,4 +1,5 @@
-"""Background work of 查重: one report per task (docs/similarity.md)."""
+"""Background work of 查重: a task per submitted version; each checks its report together with
+the other pending ones (`services.run_queued`, docs/similarity.md)."""
 
 from __future__ import annotations
 
@@ -8,6 +9,6 @@ from django_tasks import task
 @task()
 def run_report_task(report_id: int) -> None:
     # In the function: services queues this task (a cycle).
-    from .services import run_report
+    from .services import run_queued
 
-    run_report(report_id)
+    run_queued(report_id)

@@ -44,6 +44,7 @@ from cases.taxonomies import KeyGroup, Scenario, label_of
 from search.service import related_cases
 
 from . import selectors
+from .home import LIBRARY_TOKEN
 from .renditions import OG_SPEC, image_url
 
 # Related cases are the most expensive part of a case page (a BM25 pass over the postings of
@@ -148,12 +149,12 @@ def page(request, pk: int) -> tuple[Case, dict[str, SafeString]] | None:
 
 
 def _renew(key: str) -> None:
-    """A new token now (this transaction's own reads see the change at once) and again once the
+    """A new token for `key` and for the home page's library sections (`website/home.py`), now (this transaction's own reads see the change at once) and again once the
     change commits: a request that read the old data in between may have stored its fragments
     under the first one, never under the token that readers use from then on."""
 
     def renew() -> None:
-        cache.set(key, uuid.uuid4().hex, None)
+        cache.set_many({key: uuid.uuid4().hex, LIBRARY_TOKEN: uuid.uuid4().hex}, None)
 
     renew()
     transaction.on_commit(renew)
@@ -165,7 +166,7 @@ def on_case_changed(sender, *, instance: Case, **kwargs) -> None:
 
 def on_case_transitioned(sender, *, case: Case, **kwargs) -> None:
     # Bulk moves save with update(), which sends no post_save; they do send this.
-    cache.set(_token_key(case.pk), uuid.uuid4().hex, None)  # already after commit
+    cache.set_many({_token_key(case.pk): uuid.uuid4().hex, LIBRARY_TOKEN: uuid.uuid4().hex}, None)  # after commit
 
 
 def on_case_part_changed(sender, *, instance, **kwargs) -> None:

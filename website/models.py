@@ -14,7 +14,7 @@ from wagtail.admin.panels import FieldPanel
 from wagtail.fields import RichTextField
 from wagtail.models import Page
 
-from . import selectors
+from . import home
 from .http import cache_public
 
 RICH_FEATURES = ["h2", "h3", "bold", "italic", "link", "ol", "ul"]
@@ -44,11 +44,7 @@ class HomePage(CachedPageMixin, Page):
 
     def get_context(self, request, *args, **kwargs):
         context = super().get_context(request, *args, **kwargs)
-        context["counts"] = selectors.headline_counts()
-        context["featured_cases"] = featured = selectors.featured(limit=3)
-        shown = {c.pk for c in featured}
-        context["latest_cases"] = [c for c in selectors.latest_published(limit=6 + len(shown)) if c.pk not in shown][:6]
-        context["open_campaigns"] = selectors.open_campaigns()
+        context["library_sections"] = home.library_sections(request)
         return context
 
 

@@ -11,7 +11,6 @@ from django.utils.translation import gettext as _
 from .. import case_fields, permissions, workflow, worklists
 from ..models import Case
 from ..states import CaseStatus
-from ..taxonomies import KeyGroup, OrganisationType, Scenario, SpecialProject, TaskArea, label_of
 from ..validation import submission_problems
 
 EXTRA_ACTION_LABELS = {
@@ -90,29 +89,28 @@ def latest_return(case: Case) -> dict[str, Any] | None:
     }
 
 
-def _labels(choices, codes) -> str:
-    return "、".join(label_of(choices, c) for c in (codes or [])) or "—"
+def _shown(case: Case, name: str) -> str:
+    """A declared field's value in words (a code's label), "—" when empty."""
+    if case_fields.get(name).codes:
+        return case_fields.code_labels(case, name) or "—"
+    return getattr(case, name) or "—"
 
 
 def basic_fields(case: Case, *, show_organisation: bool = True) -> list[tuple[str, Any]]:
+    """Labels are the model's (cases/case_fields.py); the period is composed of two fields."""
+    label = case_fields.label
     period = "—"
     if case.period_start:
         end = case.period_end.isoformat() if case.period_end else _("至今")
         period = f"{case.period_start.isoformat()} — {end}"
-    organisation = [
-        (_("申报单位"), case.organisation or "—"),
-        (_("单位类型"), label_of(OrganisationType, case.organisation_type) if case.organisation_type else "—"),
-    ]
+    organisation = [(label(name), _shown(case, name)) for name in ("organisation", "organisation_type")]
     return [
-        (_("征集活动"), case.campaign.title),
-        (_("征集方向"), case.category.title if case.category_id else "—"),
-        (_("所属地区"), case.region.full_name),
+        (label("campaign"), case.campaign.title),
+        (label("category"), case.category.title if case.category_id else "—"),
+        (label("region"), case.region.full_name),
         *(organisation if show_organisation else []),
         (_("实施时间"), period),
-        (_("应用场景"), _labels(Scenario, case.scenarios)),
-        (_("主要任务"), label_of(TaskArea, case.task_area) if case.task_area else "—"),
-        (_("重点群体"), _labels(KeyGroup, case.key_groups)),
-        (_("重点工程"), label_of(SpecialProject, case.special_project) if case.special_project else "—"),
+        *((label(name), _shown(case, name)) for name in ("scenarios", "task_area", "key_groups", "special_project")),
     ]
 
 

@@ -98,7 +98,7 @@ def _load(*, n_cases: int, seed: int, log: Log, progress: Progress) -> Summary:
 
     items = content.generate_cases(n_cases, seed=seed, provinces=province_table())
     regions = Region.objects.in_bulk()
-    used = sorted({regions[i["region"]].province_id or i["region"] for i in items} | set(accounts.NAMED_PROVINCES))
+    used = sorted({regions[i["region"]].province_code for i in items} | set(accounts.NAMED_PROVINCES))
     provinces = [regions[code] for code in used]
 
     summary.created_accounts = accounts.ensure_accounts(accounts.account_specs(provinces), password=password)

@@ -10,6 +10,7 @@ import json
 
 import pytest
 
+from search import es_synonyms
 from search.backends import es_index
 from search.backends.elasticsearch import ElasticsearchBackend
 from search.backends.es_index import versioned_name
@@ -24,6 +25,8 @@ DOCS = {
     "3": ("农民夜校", "农民学文化。", "440000"),  # one of three: not "most of the words"
     "4": ("手机直播带货", "直播。", "510000"),  # two of three
     "5": ("社区图书馆", "阅读推广。", "110000"),  # none
+    "6": ("长者智能手机课堂", "社区课堂。", "110000"),  # for 长者 智能手机: as typed
+    "7": ("老年人智能手机课堂", "社区课堂。", "110000"),  # through the synonym set (老年人 = 长者)
 }
 
 
@@ -96,3 +99,14 @@ def test_newest_first_returns_the_same_cases_by_date(backend):
     results = backend.search(SearchQuery(q="农民 手机 直播", sort="newest"))
     assert results.case_ids == [4, 2, 1] and results.hits[1].missing == ("直播",)
     assert all(h.score is None for h in results.hits)
+
+
+def test_a_synonym_counts_as_the_word_and_the_word_as_typed_ranks_first(backend, es_on):
+    """The stand-in applies the synonym set the index was created with, as the fields' search
+    analyzer does; the "as typed" clauses name the index analyzer, which has none."""
+    results = backend.search(SearchQuery(q="长者 智能手机"))
+    assert results.case_ids[:2] == [6, 7] and results.full_total == 2 and results.missing_words == ()
+    assert [h.missing for h in results.hits[:2]] == [(), ()]
+    # The others have 手机 (a synonym of 智能手机 in the set), half the words: partial, after them.
+    assert set(results.case_ids[2:]) == {1, 2, 4} and all(h.missing == ("长者",) for h in results.hits[2:])
+    assert any(rule["synonyms"].startswith("老年人, 老人, 长者") for rule in es_on.state["synonyms"][es_synonyms.set_name()])

@@ -7,8 +7,10 @@ adapter sends (bool with `minimum_should_match`, `constant_score`, `multi_match`
 Query text is cut as the `cjk` analyzer cuts it (bigrams of Chinese runs, Latin words), and a
 token matches a field that contains it as a substring, which for a bigram is what the analyzer's
 matching means (a field has the bigram "老年" exactly when "老年" occurs in it): `cross_fields`
-with `operator: and` and a `phrase` match as a real cluster does without synonyms (the synonym
-set is not applied: that is for the live suite). The
+with `operator: and` and a `phrase` match as a real cluster does. Clauses on the main fields
+without an `analyzer` of their own also match through the synonym set the cluster holds (the
+fields' search analyzer): the text with one term replaced by a synonym, as `synonym_graph` does
+for a rule's whole term. The
 score is a stand-in for BM25: per matched token, the highest boost of a field holding it.
 """
 
@@ -17,6 +19,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from collections.abc import Iterator
+from contextvars import ContextVar
 
 Doc = tuple[str, dict]  # (id, source)
 TOKENS = re.compile(r"([\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]+)|([a-z0-9]+)")
@@ -33,19 +36,56 @@ def _field(spec: str) -> tuple[str, float]:
 
 
 def _multi_match(body: dict, source: dict) -> float | None:
-    fields = [_field(f) for f in body.get("fields") or [f"{f}^1" for f in TEXT_FIELDS]]
+    """The best score over the query's forms: the text, and (through the fields' search
+    analyzer) each synonym form; a clause naming its own `analyzer` or a subfield gets none."""
+    specs = body.get("fields") or [f"{f}^1" for f in TEXT_FIELDS]
+    fields = [_field(f) for f in specs]
     values = {name: _norm(source.get(name)) for name, _boost in fields}
     query, boost = _norm(body["query"]), float(body.get("boost", 1))
+    plain = "analyzer" not in body and not any("." in f.partition("^")[0] for f in specs)
+    scores = [s for s in (_one_form(body, form, fields, values) for form in
+                          (synonym_forms(query) if plain else [query])) if s is not None]
+    return max(scores) * boost if scores else None
+
+
+def _one_form(body: dict, query: str, fields, values) -> float | None:
     if body.get("type") == "phrase":
         held = [b for name, b in fields if query and query in values[name]]
-        return max(held) * boost if held else None
-    score, tokens = 0.0, analyse(query)
-    for token in tokens:
+        return max(held) if held else None
+    score = 0.0
+    for token in analyse(query):
         held = [b for name, b in fields if token in values[name]]
         if not held and body.get("operator") == "and":
             return None
         score += max(held, default=0.0)
-    return score * boost if score else None
+    return score or None
+
+
+# The synonym set the search analyzer uses while a search is evaluated (the stand-in sets it).
+SYNONYMS: ContextVar[dict[str, set[str]] | None] = ContextVar("synonyms", default=None)
+
+
+def synonym_map(rules: list[dict]) -> dict[str, set[str]]:
+    """term → the terms it stands for, from a synonym set's rules (Solr format: "a, b, c" or
+    "a, b => c, d")."""
+    out: dict[str, set[str]] = {}
+    for rule in rules:
+        left, arrow, right = rule["synonyms"].partition("=>")
+        terms = [_norm(t).strip() for t in left.split(",") if t.strip()]
+        targets = [_norm(t).strip() for t in right.split(",") if t.strip()] if arrow else terms
+        for term in terms:
+            out.setdefault(term, set()).update(targets)
+    return out
+
+
+def synonym_forms(text: str) -> list[str]:
+    """The text, and the text with one term of the synonym set replaced by each of its
+    synonyms (what `synonym_graph` makes of a query, one rule at a time)."""
+    forms = [text]
+    for term, targets in (SYNONYMS.get() or {}).items():
+        if term in text:
+            forms += [text.replace(term, target) for target in sorted(targets) if target != term]
+    return list(dict.fromkeys(forms))
 
 
 def analyse(text: str) -> list[str]:

@@ -71,7 +71,13 @@ class StandIn(BaseHTTPRequestHandler):
                     fault["times"] -= 1
                     return self._send(fault["status"], fault["body"])
         with state["lock"]:
-            code, body = Cluster(state).answer(self.command, path, query, raw)
+            rules = [] if state.get("ignore_synonyms") else [r for rules in state.get("synonyms", {}).values()
+                                                                for r in rules]
+            token = es_queries.SYNONYMS.set(es_queries.synonym_map(rules))
+            try:
+                code, body = Cluster(state).answer(self.command, path, query, raw)
+            finally:
+                es_queries.SYNONYMS.reset(token)
         self._send(code, body)
 
     do_GET = do_PUT = do_POST = do_DELETE = do_HEAD = _handle
@@ -102,7 +108,7 @@ class Cluster:
         segs = [s for s in path.split("/") if s]
         if not segs:
             return 200, {"name": "stand-in", "cluster_name": "es-stand-in", "tagline": "You Know, for Search",
-                         "version": {"number": "8.19.3 (stand-in: cjk bigrams, no synonyms)"}}
+                         "version": {"number": "8.19.3 (stand-in: cjk bigrams, whole-term synonyms)"}}
         if path in ("/_bulk",) or (len(segs) == 2 and segs[1] == "_bulk"):
             return self.bulk(raw, query, segs[0] if len(segs) == 2 else None)
         if segs[:1] == ["_alias"]:

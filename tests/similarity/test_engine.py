@@ -5,7 +5,7 @@ from __future__ import annotations
 from hypothesis import given
 from hypothesis import strategies as st
 
-from similarity.align import SourceIndex
+from similarity.align import Checked, SourceIndex
 from similarity.fingerprints import SHINGLE, WINDOW, winnow
 from similarity.highlight import pieces
 from similarity.normalise import normalise, normalise_plain
@@ -49,3 +49,14 @@ def test_highlight_pieces_cover_the_text_once():
     got = pieces(text, [(2, 4), (3, 6), (8, 10)])
     assert "".join(p.text for p in got) == text
     assert [(p.text, p.number) for p in got if p.marked] == [("cd", 1), ("ef", 2), ("ij", 3)]
+
+
+@given(
+    st.text(alphabet=st.sampled_from("甲乙丙丁戊己"), max_size=120),
+    st.text(alphabet=st.sampled_from("甲乙丙丁戊己"), max_size=120),
+    st.integers(min_value=2, max_value=6),
+)
+def test_one_text_against_many_sources_aligns_as_the_source_index_does(checked, source, min_run):
+    """`Checked.align` (a report: one text, many candidates) is the same greedy tiling as
+    `SourceIndex.align`, repeats and overlapping occurrences included (a six-letter alphabet)."""
+    assert Checked(checked, min_run).align(source) == SourceIndex(source, min_run).align(checked)

@@ -23,17 +23,18 @@ class Command(BaseCommand):
         ids = list(Case.objects.order_by("pk").values_list("pk", flat=True))
         changed = 0
         for start in range(0, len(ids), BATCH):
-            changed += index.update_cases(ids[start : start + BATCH])
+            changed += index.update_cases(ids[start : start + BATCH], recount_common=False)
         common = index.refresh_common()
         self.stdout.write(f"查重索引：{len(ids)} 个案例，其中 {changed} 个已更新；{common} 个常见片段不用于候选检索。")
         if not reports:
             return
-        done = 0
-        pending = (
+        pending = list(
             Case.objects.exclude(status=CaseStatus.DRAFT)
-            .exclude(pk__in=Report.objects.values("case_id")).order_by("pk")
+            .exclude(pk__in=Report.objects.values("case_id")).order_by("pk").values_list("pk", flat=True)
         )
-        for case in pending.iterator():
-            services.run_report(Report.objects.create(case=case, version=services.submitted_version(case)).pk)
-            done += 1
-        self.stdout.write(f"已为 {done} 个尚无报告的案例完成查重。")
+        for start in range(0, len(pending), BATCH):
+            created = Report.objects.bulk_create(
+                [Report(case_id=pk, version=services.submitted_version(pk)) for pk in pending[start : start + BATCH]]
+            )
+            services.run_reports([r.pk for r in created])
+        self.stdout.write(f"已为 {len(pending)} 个尚无报告的案例完成查重。")
