@@ -126,12 +126,17 @@ DRAIN = 100
 def run_queued(report_id: int, *, limit: int = DRAIN) -> list[Report]:
     """The background task's body: this report if it is still pending, and with it up to
     `limit - 1` other pending reports, oldest first. The tasks of the reports checked here find
-    them ready and return at once (a report is made once; a re-run is a new pending report)."""
-    pending = Report.objects.filter(status=ReportStatus.PENDING)
-    if not pending.filter(pk=report_id).exists():
-        return []
-    others = list(pending.exclude(pk=report_id).order_by("pk").values_list("pk", flat=True)[: limit - 1])
-    return run_reports([report_id, *others])
+    them ready and return at once (a report is made once; a re-run is a new pending report).
+
+    On PostgreSQL the batch is claimed (`FOR UPDATE SKIP LOCKED`, held until its one commit), so
+    a second `db_worker` skips the reports the first is checking and takes the next ones: two
+    workers share a campaign on two cores. SQLite has one writer at a time and no such locks."""
+    with transaction.atomic():
+        pending = Report.objects.filter(status=ReportStatus.PENDING).select_for_update(skip_locked=True)
+        if not pending.filter(pk=report_id).exists():
+            return []  # checked already, or being checked by another worker
+        others = list(pending.exclude(pk=report_id).order_by("pk").values_list("pk", flat=True)[: limit - 1])
+        return run_reports([report_id, *others])
 
 
 def run_reports(report_ids: list[int], *, chunk: int = WRITE_CHUNK) -> list[Report]:

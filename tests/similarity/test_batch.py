@@ -66,4 +66,4 @@ def test_a_task_checks_the_other_pending_reports_and_theirs_then_find_them_done(
     assert not Report.objects.filter(status="pending").exists()
     with CaptureQueriesContext(connection) as later:
         assert services.run_queued(pending[0].pk) == []
-    assert len(later) == 1
+    assert len([q for q in later.captured_queries if "SAVEPOINT" not in q["sql"]]) == 1
