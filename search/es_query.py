@@ -24,12 +24,16 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass, field, replace
+from typing import TYPE_CHECKING
 
 from elasticsearch.dsl import Q
 from elasticsearch.dsl.query import Query
 
 from .backends import coverage
 from .segment import AnalysedQuery, Group, Unit, analyse
+
+if TYPE_CHECKING:
+    from .synonyms import Thesaurus
 
 FIELD_BOOSTS = {"title": 4, "summary": 2, "about": 1.5, "body": 1}
 MAIN_FIELDS = ("title", "summary", "about", "body")
@@ -76,7 +80,7 @@ class TextQuery:
 
     text: str
     analyzer_name: str = "cjk"
-    thesaurus: object = None
+    thesaurus: Thesaurus | None = None
     aq: AnalysedQuery = field(init=False)
     atoms: list[frozenset[str]] = field(init=False)
 
@@ -121,7 +125,7 @@ class TextQuery:
 
     def units(self) -> list[Query]:
         """One clause per word of the query: the case has it, or has its whole run."""
-        out = []
+        out: list[Query] = []
         for group in self.aq.groups:
             whole = self.group(group)
             for part in group.parts:

@@ -13,9 +13,8 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from wagtail.admin import messages
 
-from .. import adoptions
+from .. import adoptions, selectors
 from ..errors import WorkflowError
-from ..models import Adoption
 from .common import AdminPage, StaffOnlyMixin, safe_next
 from .decision_forms import HideForm
 
@@ -31,10 +30,7 @@ class AdoptionListView(StaffOnlyMixin, AdminPage):
         context = super().get_context_data(**kwargs)
         state = self.request.GET.get("state", "")
         state = state if state in STATES else ""
-        reports = (Adoption.objects.select_related("case", "region__province", "reported_by")
-                   .order_by("-created_at", "-pk"))
-        if state:
-            reports = reports.filter(hidden=state == "hidden")
+        reports = selectors.adoption_reports(hidden=(state == "hidden") if state else None)
         page = Paginator(reports, 50).get_page(self.request.GET.get("p"))
         context.update(
             state=state, states=[{"key": k, "label": v, "current": k == state} for k, v in STATES.items()],
@@ -65,7 +61,7 @@ class AdoptionView(StaffOnlyMixin, AdminPage):
         return [(reverse("adoptions:index"), _("借鉴报告"))]
 
     def load(self) -> None:
-        self.adoption = get_object_or_404(Adoption.objects.select_related("case", "region__province", "reported_by"), pk=self.pk)
+        self.adoption = get_object_or_404(selectors.adoption_reports(), pk=self.pk)
 
     def get(self, request, *args, **kwargs):
         self.load()

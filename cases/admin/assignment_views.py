@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 from wagtail.admin import messages
 
 from .. import preview, workflow
+from .. import selectors as case_selectors
 from ..errors import WorkflowError
 from ..models import Case, ReviewStatus
 from ..review import assignment as assignment_service
@@ -136,7 +137,7 @@ class AssignmentsView(CampaignDeskMixin, AdminPage):
         return self.redirect_here()
 
     def _start(self, request):
-        cases = list(selectors.cases_in_state(self.campaign, CaseStatus.ELIGIBLE))
+        cases = list(case_selectors.cases_in_state(self.campaign, CaseStatus.ELIGIBLE))
         if not cases:
             messages.info(request, _("没有等待开始评审的案例。"))
             return self.redirect_here()

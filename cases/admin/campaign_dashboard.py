@@ -5,14 +5,12 @@ from __future__ import annotations
 
 from collections import Counter
 
-from django.db.models import Count
 from django.urls import reverse
 from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 from wagtail.admin import messages
 
 from .. import exports, extensions, preview, selectors, workflow, worklists
-from ..models import Campaign, Case
 from ..states import CaseStatus
 from .common import (
     AdminPage,
@@ -35,11 +33,11 @@ class DeskIndexView(StaffOnlyMixin, AdminPage):
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        totals = Counter(dict(Case.objects.order_by().values_list("campaign_id").annotate(n=Count("pk"))))
+        totals = Counter(selectors.case_totals_per_campaign())
         context["campaigns"] = [
             {"campaign": c, "total": totals[c.pk], "url": reverse("desk:dashboard", args=[c.pk]),
              "edit_url": reverse("campaigns:edit", args=[c.pk])}
-            for c in Campaign.objects.order_by("-year", "-batch", "title")
+            for c in selectors.campaigns_newest_first()
         ]
         return context
 
@@ -146,13 +144,13 @@ class FormalCheckView(CampaignDeskMixin, AdminPage):
         if not ids:
             messages.error(request, _("请先勾选要通过形式审查的案例。"))
             return self.redirect_here()
-        titles = dict(Case.objects.filter(pk__in=ids, campaign=self.campaign).values_list("pk", "title"))
+        titles = selectors.case_titles(self.campaign, ids)
         ids = [pk for pk in ids if pk in titles]  # this campaign's cases only
         if not ids:
             messages.error(request, _("所选案例不属于本活动。"))
             return self.redirect_here()
         if not self.is_confirmed():
-            chosen = Case.objects.in_bulk(ids)
+            chosen = selectors.cases_by_id(ids)
             seen = preview.outlook(cases=[chosen[pk] for pk in ids], name="pass_check", by=request.user)
             return self.confirm(
                 title=_("确认形式审查通过"),

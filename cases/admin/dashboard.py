@@ -16,8 +16,7 @@ from wagtail.admin.ui.components import Component
 
 from accounts.roles import Role
 
-from .. import permissions, worklists
-from ..models import Campaign
+from .. import permissions, selectors, worklists
 from ..states import CaseStatus
 
 NEWEST = 5
@@ -171,7 +170,7 @@ class CampaignOverviewPanel(Component):
         for campaign_id, status, n in rows:
             by_campaign[campaign_id][status] = n
         campaigns = []
-        for campaign in Campaign.objects.order_by("-year", "-batch", "title"):
+        for campaign in selectors.campaigns_newest_first():
             counts = by_campaign.get(campaign.pk, {})
             campaigns.append(
                 {

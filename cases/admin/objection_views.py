@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import mimetypes
 
-from django.db.models import Count, Q
 from django.http import FileResponse, Http404, HttpResponseRedirect
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
@@ -21,7 +20,7 @@ from audit.decorators import audited_download
 
 from .. import notice, preview, selectors
 from ..errors import WorkflowError
-from ..models import Case, Objection, ObjectionOutcome
+from ..models import Objection, ObjectionOutcome
 from ..states import CaseStatus
 from .common import AdminPage, CampaignDeskMixin, StaffOnlyMixin, refusal_messages
 from .decision_forms import RulingForm
@@ -43,20 +42,9 @@ class NoticeView(CampaignDeskMixin, AdminPage):
         context = super().get_context_data(**kwargs)
         campaign = self.campaign
         counts = selectors.campaign_state_counts(campaign)
-        in_notice = list(
-            Case.objects.filter(campaign=campaign, status=CaseStatus.IN_NOTICE)
-            .select_related("region__province", "tier")
-            .annotate(
-                n_objections=Count("objections"),
-                n_open=Count("objections", filter=Q(objections__outcome=ObjectionOutcome.OPEN)),
-            )
-            .order_by("notice_ends", "pk")
-        )
+        in_notice = selectors.cases_in_notice_with_objections(campaign)
         now = timezone.now()
-        objections = sorted(
-            Objection.objects.filter(case__campaign=campaign).select_related("case").order_by("-created_at"),
-            key=lambda o: o.outcome != ObjectionOutcome.OPEN,  # open ones first, newest first within
-        )
+        objections = selectors.campaign_objections(campaign)
         context.update(
             counts=counts,
             shortlisted=counts.get(CaseStatus.SHORTLISTED, 0),
@@ -84,7 +72,7 @@ class NoticeView(CampaignDeskMixin, AdminPage):
 
     def _open(self, request):
         campaign = self.campaign
-        shortlisted = list(Case.objects.filter(campaign=campaign, status=CaseStatus.SHORTLISTED).order_by("pk"))
+        shortlisted = list(selectors.cases_in_state(campaign, CaseStatus.SHORTLISTED))
         if not shortlisted:
             messages.info(request, _("该活动没有拟入选的案例，无需公示。"))
             return self.redirect_here()
@@ -116,7 +104,7 @@ class NoticeView(CampaignDeskMixin, AdminPage):
 
     def _publish(self, request):
         campaign = self.campaign
-        cases = list(Case.objects.filter(campaign=campaign, status=CaseStatus.IN_NOTICE).order_by("pk"))
+        cases = list(selectors.cases_in_state(campaign, CaseStatus.IN_NOTICE))
         if not cases:
             messages.info(request, _("没有公示中的案例。"))
             return self.redirect_here()
@@ -141,7 +129,7 @@ class NoticeView(CampaignDeskMixin, AdminPage):
 
 class ObjectionMixin(StaffOnlyMixin):
     def get_objection(self, pk: int) -> Objection:
-        return get_object_or_404(Objection.objects.select_related("case__campaign", "case__region", "ruled_by", "evidence"), pk=pk)
+        return get_object_or_404(selectors.objections_with_case(), pk=pk)
 
 
 class ObjectionView(ObjectionMixin, AdminPage):

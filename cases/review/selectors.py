@@ -38,10 +38,6 @@ def campaign_cases(campaign: Campaign) -> QuerySet[Case]:
     return Case.objects.filter(campaign=campaign).select_related("campaign")
 
 
-def cases_in_state(campaign: Campaign, status: str) -> QuerySet[Case]:
-    return Case.objects.filter(campaign=campaign, status=status).order_by("pk")
-
-
 def assignable_cases(campaign: Campaign, *, category: str = "") -> QuerySet[Case]:
     """Cases that can get reviewers (形式审查通过, 专家评审中), by state and category order;
     `category` (a category code) narrows them to one direction."""
