@@ -88,7 +88,7 @@ STATS_KEY = "search:db:collection-stats"
 
 def _collection_stats() -> dict:
     agg = cache.get(STATS_KEY)
-    if agg is None:
+    if agg is None or "token" not in agg:  # (an entry from before tokens is renewed)
         agg = CaseIndex.objects.aggregate(n=Count("pk"), **{f: Avg(f"len_{f}") for f in ranking.FIELDS})
         # The index's token: answers kept in the cache are filed under it (`db_answers`).
         agg["token"] = uuid.uuid4().hex
