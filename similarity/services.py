@@ -1,7 +1,8 @@
 """查重 services: queue a check when a version is submitted, run it, re-run it, self-check.
 
 The check never runs in the request that submits: `request_check` stores a pending report
-and queues `tasks.run_report` (a `db_worker` in production; after commit, inline, in tests).
+and queues `tasks.run_report_task` (a `db_worker` in production; after commit, inline, in
+tests), which checks it with the other pending reports in one batch (`run_queued`).
 """
 
 from __future__ import annotations
