@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 PORT ?= 8000
 export DJANGO_SETTINGS_MODULE ?= config.settings.dev
 
-.PHONY: demo test lint check serve serve-dev worker install migrate clean backup restore bench guide
+.PHONY: demo test lint check serve serve-dev worker install migrate clean backup restore bench bench-100k guide
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -78,10 +78,21 @@ bench: migrate
 	$(BIN)/python manage.py search_eval --baseline
 	$(BIN)/python manage.py search_eval --colloquial
 	BENCH_CASES=$(BENCH_CASES) BENCH_PUBLISHED=$(BENCH_PUBLISHED) $(BIN)/python bench/bench_db.py
-	$(BIN)/python bench/http_bench.py $(BENCH_HTTP_ARGS)
+	$(BIN)/python bench/http_bench.py --label "10,000 published" $(BENCH_HTTP_ARGS)
+	SEARCH_RESULTS_CACHE_SECONDS=0 $(BIN)/python bench/http_bench.py --label "10,000 published" --out bench/results/http_cold.json $(BENCH_HTTP_ARGS)
+	if [ "$(BENCH_100K)" = 1 ]; then $(MAKE) bench-100k; fi
 	if [ -f bench/batch.py ]; then $(BIN)/python bench/batch.py; fi
 	if [ -f bench/frontcache.py ]; then $(BIN)/python bench/frontcache.py; fi
 	$(BIN)/python bench/similarity.py
+	$(BIN)/python bench/report.py
+
+# Issue 18's second scale, 100,000 published cases (266,000 cases over 28 campaigns: a finished
+# campaign publishes at most 45 %); opt-in (make bench BENCH_100K=1), its dataset takes about an hour.
+BENCH_100K_URL ?= postgres://postgres@127.0.0.1:5432/casebook_bench100k
+bench-100k: migrate
+	BENCH_DATABASE_URL=$(BENCH_100K_URL) BENCH_CASES=266000 BENCH_PUBLISHED=100000 BENCH_CAMPAIGNS=28 $(BIN)/python bench/bench_db.py
+	BENCH_DATABASE_URL=$(BENCH_100K_URL) $(BIN)/python bench/http_bench.py --label "100,000 published" --order 12 --out bench/results/http_100k.json $(BENCH_HTTP_ARGS)
+	BENCH_DATABASE_URL=$(BENCH_100K_URL) SEARCH_RESULTS_CACHE_SECONDS=0 $(BIN)/python bench/http_bench.py --label "100,000 published" --order 12 --out bench/results/http_100k_cold.json $(BENCH_HTTP_ARGS)
 	$(BIN)/python bench/report.py
 
 clean:

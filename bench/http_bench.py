@@ -319,6 +319,8 @@ def main() -> int:
     parser.add_argument("--workers", type=int, default=2)
     parser.add_argument("--quick", action="store_true", help="2 rounds × 2 s (development)")
     parser.add_argument("--out", type=Path, default=RESULTS)
+    parser.add_argument("--label", default="", help="added to the report's section title (e.g. the dataset)")
+    parser.add_argument("--order", type=int, default=10, help="the section's place in docs/performance.md")
     args = parser.parse_args()
     if args.quick:
         args.rounds, args.seconds, args.warmup = 2, 2, 1
@@ -362,8 +364,10 @@ def main() -> int:
     goals = ratio_targets(rows, setup["counts"]["published"])
     counts = setup["counts"]
     result = {
-        "section": "HTTP: pages under gunicorn (median = server CPU ms per request)",
-        "order": 10,
+        # SEARCH_RESULTS_CACHE_SECONDS=0 measures every search answered afresh (search/backends/db_answers.py).
+        "section": "HTTP: pages under gunicorn (median = server CPU ms per request)" + (f", {args.label}" if args.label else "")
+        + (", search answers not cached" if os.environ.get("SEARCH_RESULTS_CACHE_SECONDS") == "0" else ""),
+        "order": args.order + (1 if os.environ.get("SEARCH_RESULTS_CACHE_SECONDS") == "0" else 0),
         "measured_at": datetime.now(UTC).isoformat(timespec="seconds"),
         "dataset": f"{database_url.rsplit('/', 1)[-1]}: {counts['cases']} cases, {counts['published']} published",
         "rows": rows,

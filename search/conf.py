@@ -38,6 +38,11 @@ def _number(name: str, default: float, *, minimum: float = 0.0, integer: bool = 
     return value
 
 
+def results_cache_seconds() -> int:
+    """How long the database backend keeps a query's answer (search/backends/db_answers.py); 0: not at all."""
+    return int(_number("SEARCH_RESULTS_CACHE_SECONDS", 300, integer=True))
+
+
 def elasticsearch_url() -> str:
     """One URL or several (comma-separated); empty (and no cloud ID) means the database backend."""
     return _setting("ELASTICSEARCH_URL")

@@ -5,7 +5,7 @@ They are the same for every visitor and cost ~10 queries and the cards' template
 under a *library token* that `website/case_page.py` renews whenever a case page could change (a
 case saved or moving between states, one of its parts, a campaign, tier or category), and under
 today's date (the deadlines say "还剩 N 天"). A hit is one cache read; a token lost from the cache
-falls back to a key whose fragment lives at most `SECONDS`.
+reads as "0", and sections rendered under it live at most `SECONDS`.
 """
 
 from __future__ import annotations
@@ -34,10 +34,14 @@ def library_context() -> dict:
 
 
 def library_sections(request) -> SafeString:
-    token = cache.get(LIBRARY_TOKEN) or "0"
-    key = f"website:home:{token}:{get_language()}:{timezone.localdate().isoformat()}"
-    html = cache.get(key)
-    if html is None:
-        html = str(render_to_string("website/includes/home_library.html", library_context(), request))
-        cache.set(key, html, SECONDS)
+    """One cache read: the token and the sections together; the sections carry the token they
+    were rendered under, and count only while it is still the current one."""
+    key = f"website:home:{get_language()}:{timezone.localdate().isoformat()}"
+    found = cache.get_many([LIBRARY_TOKEN, key])
+    token = found.get(LIBRARY_TOKEN) or "0"
+    kept = found.get(key)
+    if kept and kept[0] == token:
+        return mark_safe(kept[1])  # noqa: S308 (our template's output)
+    html = str(render_to_string("website/includes/home_library.html", library_context(), request))
+    cache.set(key, (token, html), SECONDS)
     return mark_safe(html)  # noqa: S308 (our template's output)

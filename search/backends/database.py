@@ -7,6 +7,7 @@ Python (`ranking`), counts facets with aggregate queries and highlights only the
 
 from __future__ import annotations
 
+import uuid
 from collections import Counter
 from collections.abc import Iterable, Iterator
 from itertools import chain
@@ -24,7 +25,7 @@ from ..facets import build_facets
 from ..models import CaseFacet, CaseIndex, IndexTerm
 from ..query import SearchHit, SearchQuery, SearchResults
 from ..segment import AnalysedQuery, analyse, normalise, terms_and_length, words
-from . import Progress, coverage, db_query, db_rank, db_swap, ranking
+from . import Progress, coverage, db_answers, db_query, db_rank, db_swap, ranking
 
 BATCH = 2000
 # Cases per transaction in a rebuild: few enough that a search never waits long on one.
@@ -87,8 +88,10 @@ STATS_KEY = "search:db:collection-stats"
 
 def _collection_stats() -> dict:
     agg = cache.get(STATS_KEY)
-    if agg is None:
+    if agg is None or "token" not in agg:  # (an entry from before tokens is renewed)
         agg = CaseIndex.objects.aggregate(n=Count("pk"), **{f: Avg(f"len_{f}") for f in ranking.FIELDS})
+        # The index's token: answers kept in the cache are filed under it (`db_answers`).
+        agg["token"] = uuid.uuid4().hex
         cache.set(STATS_KEY, agg, None)
     return agg
 
@@ -210,20 +213,30 @@ class DatabaseBackend:
         return [Posting(cid, term, (t, s, a, b), (lt, ls, la, lb)) for cid, term, t, s, a, b, lt, ls, la, lb in rows]
 
     def search(self, query: SearchQuery) -> SearchResults:
-        filters = query.filters
         aq = analyse(query.q, synonyms.current()) if query.q else None
         if aq is not None and not aq.groups:
             # Nothing searchable (only punctuation): nothing matches, like an analyzer with no tokens.
             return SearchResults([], 0, build_facets({}), self.name, query.page, query.page_size)
-        if aq is None:
-            matched = db_query.base(None, filters)
-            total = matched.count()
-            page = matched.order_by("-published_at", "-pk").values_list("pk", flat=True)
-            ids = list(page[query.offset : query.offset + query.page_size])
-            facets = build_facets(db_query.facet_counts(None, filters))
-            return SearchResults(self._hits(ids, {}, None), total, facets, self.name, query.page, query.page_size)
-        # Scored, tiered and ordered by the database (`db_rank`): every accepted case, best first.
         agg = _collection_stats()
+        answer_key = db_answers.key(agg.get("token"), query, aq)
+        answer = db_answers.get(answer_key)
+        if answer is None:
+            answer = self._browse(query) if aq is None else self._answer(query, aq, agg)
+            db_answers.put(answer_key, answer)
+        hits = self._hits(answer.ids, answer.scores, aq, answer.lacks)
+        return SearchResults(hits, answer.total, build_facets(answer.counts), self.name, query.page, query.page_size,
+                             full_total=answer.full_total, missing_words=answer.missing_words)
+
+    def _browse(self, query: SearchQuery) -> db_answers.Answer:
+        """No text: SQL filters, sorts by date and pages."""
+        matched = db_query.base(None, query.filters)
+        page = matched.order_by("-published_at", "-pk").values_list("pk", flat=True)
+        ids = list(page[query.offset : query.offset + query.page_size])
+        return db_answers.Answer(ids, matched.count(), db_query.facet_counts(None, query.filters))
+
+    def _answer(self, query: SearchQuery, aq: AnalysedQuery, agg: dict) -> db_answers.Answer:
+        filters = query.filters
+        # Scored, tiered and ordered by the database (`db_rank`): every accepted case, best first.
         ranked = db_rank.rank(aq, self.params, agg["n"] or 0, {f: agg[f] or 1.0 for f in ranking.FIELDS})
         # The filters' passes are read once and serve both the matched ids and the facets.
         passed = db_query.filters_passed(ranked.ids, filters)
@@ -232,7 +245,6 @@ class DatabaseBackend:
             case_ids = [cid for cid in ranked.ids if len(passed.get(cid, ())) == wanted]
         else:
             case_ids = ranked.ids
-        total = len(case_ids)
         if query.ranked_by_text:
             ids = case_ids[query.offset : query.offset + query.page_size]
         else:
@@ -240,18 +252,17 @@ class DatabaseBackend:
             matched = CaseIndex.objects.filter(db_query.InList(F("pk"), case_ids))
             page = matched.order_by("-published_at", "-pk").values_list("pk", flat=True)
             ids = list(page[query.offset : query.offset + query.page_size])
-        facets = build_facets(db_query.facet_counts(ranked.ids, filters, passed))
         atoms = aq.atoms
-        coverages = {cid: coverage.assess(aq, _complete(atoms, ranked.masks[cid])) for cid in ids}
-        missing = coverage.missing_everywhere(aq, _complete(atoms, ranked.somewhere))
-        scores = ranked.scores if query.ranked_by_text else {}
-        hits = self._hits(ids, scores, aq, coverages)
-        full = sum(1 for cid in case_ids if cid in ranked.full)
-        return SearchResults(hits, total, facets, self.name, query.page, query.page_size,
-                             full_total=full, missing_words=tuple(missing))
+        return db_answers.Answer(
+            ids=ids, total=len(case_ids), counts=db_query.facet_counts(ranked.ids, filters, passed),
+            full_total=sum(1 for cid in case_ids if cid in ranked.full),
+            missing_words=tuple(coverage.missing_everywhere(aq, _complete(atoms, ranked.somewhere))),
+            lacks={cid: coverage.assess(aq, _complete(atoms, ranked.masks[cid])).missing for cid in ids},
+            scores={cid: ranked.scores[cid] for cid in ids} if query.ranked_by_text else {},
+        )
 
     def _hits(self, ids: list[int], scores: dict[int, float], aq: AnalysedQuery | None,
-              coverages: dict[int, coverage.Coverage] | None = None) -> list[SearchHit]:
+              lacks: dict[int, tuple[str, ...]] | None = None) -> list[SearchHit]:
         """Hits in `ids` order with escaped, marked title and text fragment (one query)."""
         if not ids:
             return []
@@ -261,8 +272,8 @@ class DatabaseBackend:
             row = texts.get(cid)
             if row is None:
                 continue
-            lacks = coverages[cid].missing if coverages and cid in coverages else ()
-            hits.append(SearchHit(case_id=cid, score=scores.get(cid), highlight=_highlight(row, aq), missing=lacks))
+            missing = lacks.get(cid, ()) if lacks else ()
+            hits.append(SearchHit(case_id=cid, score=scores.get(cid), highlight=_highlight(row, aq), missing=missing))
         return hits
 
     # --- related and suggestions -------------------------------------------------------

@@ -78,8 +78,9 @@ def test_the_corpus_exercises_every_tier(db_corpus):
     assert partial >= 5 and missing_somewhere >= 5 and synonym >= 5
 
 
-def test_a_text_search_costs_the_same_queries_with_or_without_filters(db_corpus):
+def test_a_text_search_costs_the_same_queries_with_or_without_filters(db_corpus, settings):
     """Ranking is one statement whatever the number of matches; filters add their own read."""
+    settings.SEARCH_RESULTS_CACHE_SECONDS = 0  # the cold path (the answer cache: test_answer_cache.py)
     backend = DatabaseBackend()
     backend.search(SearchQuery(q="老年人"))  # collection statistics cached
     with CaptureQueriesContext(connection) as plain:

@@ -127,7 +127,8 @@ def test_a_correction_that_finds_only_a_little_more_is_offered(client, db_corpus
     assert client.get("/api/v1/cases", {"q": "手基", "correct": "0"}).json()["corrected_query"] == ""
 
 
-def test_expansion_costs_no_extra_query(client, db_corpus):
+def test_expansion_costs_no_extra_query(client, db_corpus, settings):
+    settings.SEARCH_RESULTS_CACHE_SECONDS = 0  # both answered afresh (the answer cache: test_answer_cache.py)
     client.get("/cases/?q=手机")  # collection statistics and the dictionary cached from here on
     with CaptureQueriesContext(connection) as plain:
         client.get("/cases/?q=手机")
