@@ -1,14 +1,16 @@
 """查重 services: queue a check when a version is submitted, run it, re-run it, self-check.
 
 The check never runs in the request that submits: `request_check` stores a pending report
-and queues `tasks.run_report` (a `db_worker` in production; after commit, inline, in tests).
+and queues `tasks.run_report_task` (a `db_worker` in production; after commit, inline, in
+tests), which checks it with the other pending reports in one batch (`run_queued`).
 """
 
 from __future__ import annotations
 
 import logging
+from contextlib import nullcontext
 
-from django.db import transaction
+from django.db import connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -130,9 +132,14 @@ def run_queued(report_id: int, *, limit: int = DRAIN) -> list[Report]:
 
     On PostgreSQL the batch is claimed (`FOR UPDATE SKIP LOCKED`, held until its one commit), so
     a second `db_worker` skips the reports the first is checking and takes the next ones: two
-    workers share a campaign on two cores. SQLite has one writer at a time and no such locks."""
-    with transaction.atomic():
-        pending = Report.objects.filter(status=ReportStatus.PENDING).select_for_update(skip_locked=True)
+    workers share a campaign on two cores. SQLite has no such row locks, and a transaction there
+    holds the database's one write lock: the batch is computed outside one and written 50 reports
+    per commit (a second worker could repeat part of a batch, with the same result)."""
+    claim = connection.features.has_select_for_update_skip_locked
+    with transaction.atomic() if claim else nullcontext():
+        pending = Report.objects.filter(status=ReportStatus.PENDING)
+        if claim:
+            pending = pending.select_for_update(skip_locked=True)
         if not pending.filter(pk=report_id).exists():
             return []  # checked already, or being checked by another worker
         others = list(pending.exclude(pk=report_id).order_by("pk").values_list("pk", flat=True)[: limit - 1])

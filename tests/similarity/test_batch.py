@@ -3,7 +3,10 @@ one by one, fewer round trips, and each task's report made once."""
 
 from __future__ import annotations
 
-from django.db import connection
+import threading
+
+import pytest
+from django.db import connection, transaction
 from django.test.utils import CaptureQueriesContext
 
 from similarity import services
@@ -67,3 +70,29 @@ def test_a_task_checks_the_other_pending_reports_and_theirs_then_find_them_done(
     with CaptureQueriesContext(connection) as later:
         assert services.run_queued(pending[0].pk) == []
     assert len([q for q in later.captured_queries if "SAVEPOINT" not in q["sql"]]) == 1
+
+
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+def test_a_second_worker_skips_the_reports_another_has_claimed(make_case):
+    if not connection.features.has_select_for_update_skip_locked:
+        pytest.skip("row locks (PostgreSQL): SQLite computes a batch outside a transaction")
+    case = make_case("submitted", texts.ORIGINAL_FIELDS)
+    pending = [Report.objects.create(case=case, version=1) for _ in range(3)]
+    seen: dict[str, list] = {}
+
+    def second_worker():
+        try:
+            seen["claimed"] = services.run_queued(pending[0].pk)
+            seen["free"] = services.run_queued(pending[1].pk)
+        finally:
+            connection.close()
+
+    with transaction.atomic():  # the first worker is still checking pending[0]
+        list(Report.objects.select_for_update().filter(pk=pending[0].pk))
+        worker = threading.Thread(target=second_worker)
+        worker.start()
+        worker.join()
+
+    assert seen["claimed"] == []
+    assert {r.pk for r in seen["free"]} == {pending[1].pk, pending[2].pk}
+    assert Report.objects.get(pk=pending[0].pk).status == "pending"
