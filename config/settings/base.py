@@ -116,6 +116,14 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
         "init_command": "PRAGMA journal_mode=WAL",
         **DATABASES["default"].get("OPTIONS", {}),
     }
+elif DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql" and os.environ.get("PG_JIT", "off") == "off":
+    # PostgreSQL compiles (JIT) any query whose estimated cost passes `jit_above_cost`; the library's
+    # ranking statement over 100,000 published cases does, and spent ~590 ms per search compiling
+    # to save nothing (docs/performance.md, issue 18). Off for our connections; PG_JIT=on leaves the
+    # server's setting (behind a pooler that refuses the `options` startup parameter, set
+    # `ALTER DATABASE … SET jit = off` there instead: docs/scale-out.md).
+    _options = DATABASES["default"].setdefault("OPTIONS", {})
+    _options["options"] = f"{_options.get('options', '')} -c jit=off".strip()
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_USER_MODEL = "accounts.User"
