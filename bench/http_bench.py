@@ -39,7 +39,6 @@ from loadgen import ServerCPU, ensure_wrk, run_wrk
 ROOT = Path(__file__).resolve().parent.parent
 VENV_BIN = Path(sys.executable).parent
 RESULTS = ROOT / "bench" / "results" / "http.json"
-NOTES = ROOT / "bench" / "notes" / "http.md"
 DEFAULT_DB = "postgres://postgres@127.0.0.1:5432/casebook_bench"
 # The server's database connections carry this name, so that their backends' CPU can be found;
 # one per harness process, so that two benchmarks on one database never count each other's.
@@ -305,8 +304,7 @@ def notes(args, setup: dict, static_path: str, reference: dict) -> str:
         )
     else:
         method += f"\n\n**Reference: wagtail/bakerydemo** not measured: {reference.get('reason', 'unknown')}."
-    extra = NOTES.read_text(encoding="utf-8").strip() if NOTES.exists() else ""
-    return method + ("\n\n" + extra if extra else "")
+    return method  # bench/notes/http.md is added once, by bench/report.py
 
 
 def main() -> int:

@@ -22,6 +22,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
+HTTP_NOTES = ROOT / "bench" / "notes" / "http.md"
 RESULTS = ROOT / "bench" / "results"
 OUT = ROOT / "docs" / "performance.md"
 DEFAULT_DB = "postgres://postgres@127.0.0.1:5432/casebook_bench"
@@ -137,7 +138,11 @@ def section(data: dict) -> str:
         lines += [f"| {g['what']} | {_ratio(g)} | ≤ {g['limit']:g}× | {_met(g)} |" for g in goals]
         lines.append("")
     if data.get("notes_md"):
-        lines += [data["notes_md"].strip(), ""]
+        # Results written before the notes moved here carry them: only the run's own paragraphs.
+        lines += [data["notes_md"].split("\n### ", 1)[0].strip(), ""]
+    if data.get("_file") == "http.json" and HTTP_NOTES.exists():
+        # What was profiled and changed: written by hand, shown once (under the main HTTP section).
+        lines += [HTTP_NOTES.read_text(encoding="utf-8").strip(), ""]
     return "\n".join(lines)
 
 
@@ -148,12 +153,18 @@ def summary(sections: list[dict]) -> str:
     if not rows and not goals:
         return ""
     lines = ["## Targets at a glance", "", "| section | what | median | target | met |", "|---|---|---:|---:|:---:|"]
+    def short(name: str) -> str:
+        """"HTTP: pages under gunicorn (…), 10,000 published" → "HTTP, 10,000 published"."""
+        head, _, rest = name.partition(":")
+        tail = rest.rsplit(")", 1)[1] if ")" in rest else ""
+        return head + tail
+
     for name, r in rows:
         unit = r.get("unit", "")
-        lines.append(f"| {name.split(':')[0]} | {r.get('what', '?')} | {_median(r)} | ≤ {r['target']:g} {unit} | "
+        lines.append(f"| {short(name)} | {r.get('what', '?')} | {_median(r)} | ≤ {r['target']:g} {unit} | "
                      f"{_cell(r, 'met', None, 'met')} |")
     for name, g in goals:
-        lines.append(f"| {name.split(':')[0]} | {g['what']} | {_ratio(g)} | ≤ {g['limit']:g}× | {_met(g)} |")
+        lines.append(f"| {short(name)} | {g['what']} | {_ratio(g)} | ≤ {g['limit']:g}× | {_met(g)} |")
     return "\n".join(lines) + "\n"
 
 
