@@ -1,5 +1,5 @@
 """The library's ranking done by the database: BM25F, coverage tiers and the order of every
-accepted case in one SQL statement (issue 18; docs/search.md, "Ranking in the database").
+accepted case in one SQL statement (issue 18; docs/search.md, "The database backend").
 
 `ranking.score` and `coverage.assess` are the reference written in Python; this module compiles
 the same rules into SQL for one analysed query, so the posting rows never leave the database:
@@ -7,15 +7,18 @@ before, ~8,000 rows for 老年人 at 10,000 published cases were fetched and sco
 tests/search/test_db_rank.py checks that both give the same scores, tiers and order.
 
 The statement, in layers (CTEs):
-- `q`: the query's terms with their two weights (all forms; the text as typed only).
-- `p`: every posting row of those terms, with the term's document frequency (a window: the
-  rows read are all of that term's rows, so their count *is* its df) and the case's lengths.
-- `m`: per case, which atoms (term sets) and phrases it has complete and its BM25F sums.
-- `c`: per matched case, the coverage tier (full runs, runs as typed, words) and the score.
-- `r`: whether the case is returned (`coverage.accepted`, with its fallback as a window).
+- `q`, `d`: the query's terms with their two weights (all forms; the text as typed), a bit each,
+  and their idf, from an index-only count of each term's rows (computed once per term).
+- `p`: every posting row of those terms with BM25's saturated, length-normalised weighted count
+  (the case's field lengths joined from `CaseIndex`).
+- `m`: per case, which terms it has (terms are unique per case, so the sum of their bits is their
+  OR) and the BM25F sums of both weightings.
+- `a`, `c`: per case, the atoms (term sets) and phrases it has complete, its coverage tier.
+- `r`: the score, and whether the case is returned (`coverage.accepted`, with its fallback as a
+  window over all matched cases).
 The result is one summary row (the atoms complete somewhere: the words no case has) and then
 the accepted cases, best first. Only identifiers from the models' metadata and numbers we
-computed go into the SQL text; every term and weight is a parameter.
+computed (weights, statistics, bits) go into the SQL text; every term is a parameter.
 """
 
 from __future__ import annotations
@@ -40,7 +43,7 @@ class Ranked:
     masks: dict[int, int]  # accepted case id -> bit mask of its complete atoms
     full: set[int]  # accepted cases that match the whole query
     somewhere: int  # mask of the atoms complete in at least one case
-    scores: dict[int, float]  # accepted case id -> BM25F score (rounded as sorted)
+    scores: dict[int, float]  # accepted case id -> BM25F score
 
 
 def _columns():
@@ -94,6 +97,8 @@ def _has_all(members: frozenset[str], bit: dict[str, int]) -> str:
 
 
 def rank(aq: AnalysedQuery, params: ranking.Params, n_docs: int, avg_length: dict[str, float]) -> Ranked:
+    """Every case the query returns, best first: one statement whatever the number of matches.
+    `n_docs` and `avg_length` are the collection's statistics (cached by the backend)."""
     connection, quote, column = _columns()
     greatest = "GREATEST" if connection.vendor == "postgresql" else "MAX"
     # A subquery the planner may not merge into the next one, so each of its columns is computed
