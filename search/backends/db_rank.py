@@ -30,9 +30,7 @@ from django.db import connections, router
 from ..models import CaseIndex, IndexTerm
 from ..segment import AnalysedQuery, Group
 from . import coverage, ranking
-
-# Bits per mask column (SQLite and PostgreSQL integers are signed 64-bit).
-MASK_BITS = 62
+from .db_query import MASK_BITS
 
 
 @dataclass(frozen=True)
